@@ -1,0 +1,338 @@
+"""Text analysis: how words become index terms, per language and per field kind.
+
+Owns tokenising, normalising, folding and the per-language pipelines; imports only Whoosh and
+``indexer.stemmers`` (never searching, writing, Flask or ``library``).
+
+Every analyzer is ``WordTokenizer | KeyFilter(lang, kind)``. The tokenizer finds words (any
+script, with digits, ``Cluj-Napoca`` as its parts, elisions ``l' dell' d' qu'`` cut off,
+possessive ``'s`` dropped) and normalises each one (NFC, Romanian cedilla ş ţ → comma-below ș ț,
+typographic apostrophes, soft hyphens). The filter lower-cases and maps each word to its key(s):
+
+* ``precise``: lemma → stemmer → fold. The lemmatiser (simplemma) needs the accents, so it runs
+  first; the stemmer then merges lemmas the dictionary leaves apart (adjective and noun forms,
+  unknown words); folding last makes accents irrelevant to the key. A query typed exactly like
+  the text meets the document here. Highest boost.
+* ``folded``: fold → stemmer written for accent-free text. Query side: one key from the typed
+  word. Index side: that key plus the key of the folded lemma, so a query in the dictionary form
+  typed without accents (``dite``) meets an irregular form in the text (``dětí``).
+* ``trunc``: fold → first letters only (the length per language is in ``SPECS``). The safety
+  net for forms no rule or dictionary joins. Lowest boost.
+
+Per language (``lemma`` / ``precise`` stemmer / ``folded`` stemmer / ``trunc`` letters):
+
+* cs: simplemma cs / Lucene-style light Czech / the same rules in folded spelling / 5.
+* sk: simplemma sk / light Slovak (Czech rules with Slovak endings) / folded variant / 5.
+* bg: simplemma bg / light Bulgarian without the ``-ища`` rule / same (nothing to fold but ѝ) / 5.
+* hu ro es it el en pl de fr pt: simplemma / Snowball (PyStemmer) / Snowball on folded text / 5.
+* hr sl: simplemma (hbs, sl) / light suffix rules / same on folded text / 5.
+* anything else (``rom`` …): only the neutral field (lower-case + fold, no stemming).
+
+``fold`` never transliterates: Cyrillic and Greek stay in their script and ``й`` stays ``й``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
+
+from .stemmers import lemmas, stemmer
+
+ANALYSIS_VERSION = "1"
+
+LANGUAGES: tuple[str, ...] = (
+    "cs", "sk", "bg", "hu", "ro", "es", "it", "el", "en", "pl", "hr", "sl", "de", "fr", "pt",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one language is analysed (stemmer names are resolved by ``indexer.stemmers``)."""
+
+    lemma: bool
+    precise_stem: str | None
+    folded_stem: str | None
+    trunc: int = 5
+
+
+def _snowball(lang: str) -> Spec:
+    return Spec(True, f"snowball:{lang}", f"snowball:{lang}")
+
+
+SPECS: dict[str, Spec] = {
+    "cs": Spec(True, "cs_light", "cs_light_folded"),
+    "sk": Spec(True, "sk_light", "sk_light_folded"),
+    "bg": Spec(True, "bg_light", "bg_light"),
+    "hr": Spec(True, "hr_light", "hr_light"),
+    "sl": Spec(True, "sl_light", "sl_light"),
+    **{lang: _snowball(lang) for lang in ("hu", "ro", "es", "it", "el", "en", "pl", "de", "fr")},
+    "pt": _snowball("pt"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Characters
+
+_NORMALISE = str.maketrans(
+    {
+        "ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț",  # Romanian: cedilla → comma below
+        "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
+        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None,
+        "‐": "-", "‑": "-",
+    }
+)  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    """Pre-normalisation for all analysed text: NFC, ș ț with comma, plain apostrophes."""
+    return unicodedata.normalize("NFC", text).translate(_NORMALISE)
+
+
+_FOLD_SPECIAL = {
+    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i", "ß": "ss",
+    "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ς": "σ",
+    "й": "й", "Й": "Й", "ё": "ё", "Ё": "Ё",  # letters of their own, not и / е with a mark
+}  # fmt: skip
+
+
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _FOLD_SPECIAL.get(char)
+        if folded is None:
+            decomposed = unicodedata.normalize("NFKD", char)
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Remove diacritics, keep the script: ``Příliš`` → ``Prilis``, ``Ρομά`` → ``Ρομα``.
+
+    Romanian ş ţ ș ț become s t; ł đ ø ı ß æ œ use a small table; ``й`` and ``ё`` are kept;
+    final ς becomes σ. Case is left alone.
+    """
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_FOLD))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokenizer
+
+_LETTERS = r"(?:[^\W_][\u0300-\u036f\u00ad\u200b-\u200d]*)+"
+_WORD = re.compile(rf"{_LETTERS}(?:['’ʼ‘`´\-‐‑]{_LETTERS})*")
+_PIECE = re.compile(r"[^\-‐‑]+")
+_APOSTROPHES = "'’ʼ‘`´"
+ELISIONS = frozenset(
+    "l d j m n s t c qu lorsqu puisqu jusqu quoiqu presqu quelqu un dell dall nell sull all coll"
+    " pell quell quest bell sant tutt gl nessun buon ciascun alcun"
+    .split()
+)  # fmt: skip
+MAX_WORD = 80
+
+
+def _cut_elisions(text: str, start: int) -> tuple[str, int]:
+    """``dell'integrazione`` → ``integrazione`` (with its offset); drop a possessive ``'s``."""
+    while True:
+        cut = min((i for i in map(text.find, _APOSTROPHES) if i > 0), default=-1)
+        if cut < 0 or text[:cut].lower() not in ELISIONS:
+            break
+        text, start = text[cut + 1 :], start + cut + 1
+    if len(text) > 2 and text[-2] in _APOSTROPHES and text[-1] in "sS":
+        text = text[:-2]
+    return text, start
+
+
+def words(text: str) -> Iterator[tuple[str, int, int, bool]]:
+    """(normalised word, start, end, is_compound) for each word; a hyphenated word comes first
+    whole (flagged) and then as its parts."""
+    for match in _WORD.finditer(text):
+        pieces = []
+        for piece in _PIECE.finditer(match.group()):
+            word, start = _cut_elisions(piece.group(), match.start() + piece.start())
+            word = normalise(word)
+            for apostrophe in _APOSTROPHES:
+                word = word.replace(apostrophe, "")
+            if word and len(word) <= MAX_WORD:
+                pieces.append((word, start, match.start() + piece.end(), False))
+        if len(pieces) > 1:
+            compound = "-".join(p[0] for p in pieces)
+            yield compound, pieces[0][1], pieces[-1][2], True
+        yield from pieces
+
+
+class WordTokenizer(Tokenizer):
+    """Unicode words in any script; see ``words`` for hyphens and apostrophes."""
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is getattr(other, "__class__", None)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        found = words(value) if tokenize else [(normalise(value), 0, len(value), False)]
+        pos = start_pos
+        for word, start, end, compound in found:
+            if compound and mode != "index":
+                continue  # queries search the parts; the whole is an extra index term
+            t.text, t.boost, t.stopped = word, 1.0, False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            if not compound:
+                pos += 1
+            yield t
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys per field kind
+
+
+def _precise(lang: str, word: str, index: bool) -> tuple[str, ...]:
+    spec = SPECS[lang]
+    base = lemmas.lemma(lang, word) if spec.lemma else word
+    return (fold(stemmer(spec.precise_stem)(base)),)
+
+
+def _folded(lang: str, word: str, index: bool) -> tuple[str, ...]:
+    stem = stemmer(SPECS[lang].folded_stem)
+    key = stem(fold(word))
+    if not (index and SPECS[lang].lemma):
+        return (key,)
+    return tuple(dict.fromkeys((key, stem(fold(lemmas.lemma(lang, word))))))
+
+
+def _trunc(lang: str, word: str, index: bool) -> tuple[str, ...]:
+    size = SPECS[lang].trunc
+    if "-" in word:
+        return (fold(word),)  # the whole of a hyphenated name, already an extra term
+    key = fold(word)[:size]
+    if not (index and SPECS[lang].lemma):
+        return (key,)
+    return tuple(dict.fromkeys((key, fold(lemmas.lemma(lang, word))[:size])))
+
+
+def _neutral(lang: str, word: str, index: bool) -> tuple[str, ...]:
+    return (fold(word),)
+
+
+def _spelling(lang: str, word: str, index: bool) -> tuple[str, ...]:
+    return (word,)
+
+
+_KEYS: dict[str, Callable[[str, str, bool], tuple[str, ...]]] = {
+    "precise": _precise,
+    "folded": _folded,
+    "trunc": _trunc,
+    "neutral": _neutral,
+    "spelling": _spelling,
+}
+
+
+@lru_cache(maxsize=300_000)
+def keys(kind: str, lang: str, word: str, index: bool = False) -> tuple[str, ...]:
+    """The index keys of one word (lower-cased here) for a field kind and language."""
+    lowered = word.lower()
+    return tuple(k for k in _KEYS[kind](lang, lowered, index) if k) or (fold(lowered),)
+
+
+class KeyFilter(Filter):
+    """Replaces each token by its key(s); holds only plain data so the schema pickles."""
+
+    def __init__(self, lang: str, kind: str) -> None:
+        self.lang = lang
+        self.kind = kind
+
+    def __getstate__(self) -> dict[str, str]:
+        return {"lang": self.lang, "kind": self.kind}
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self.__dict__.update(state)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            for key in keys(self.kind, self.lang, t.text, t.mode == "index"):
+                t.text = key
+                yield t
+
+
+# ---------------------------------------------------------------------------------------------
+# Analyzers
+
+
+def _analyzer(lang: str, kind: str) -> Analyzer:
+    if kind not in ("neutral", "spelling") and lang not in SPECS:
+        raise ValueError(f"no {kind!r} analysis for language {lang!r}; have {LANGUAGES}")
+    return WordTokenizer() | KeyFilter(lang, kind)
+
+
+def precise_analyzer(lang: str) -> Analyzer:
+    """Accent-aware: lemma → stem → fold (see the module docstring)."""
+    return _analyzer(lang, "precise")
+
+
+def folded_analyzer(lang: str) -> Analyzer:
+    """Accent-free typing: fold → stem with rules for unaccented text."""
+    return _analyzer(lang, "folded")
+
+
+def trunc_analyzer(lang: str) -> Analyzer:
+    """Fold → keep the first letters only: the recall safety net."""
+    return _analyzer(lang, "trunc")
+
+
+def neutral_analyzer() -> Analyzer:
+    """Any language: lower-case → fold, no stemming."""
+    return _analyzer("xx", "neutral")
+
+
+def spelling_analyzer() -> Analyzer:
+    """Lower-case words as written, for did-you-mean dictionaries."""
+    return _analyzer("xx", "spelling")
+
+
+FIELD_KINDS: dict[str, Callable[[str], Analyzer]] = {
+    "precise": precise_analyzer,
+    "folded": folded_analyzer,
+    "trunc": trunc_analyzer,
+}
+FIELD_BOOSTS: dict[str, float] = {"precise": 2.0, "folded": 1.0, "trunc": 0.5}
+
+
+def terms(lang: str, text: str, kind: str = "precise", mode: str = "index") -> list[str]:
+    """The terms the ``kind`` analyzer of ``lang`` produces for ``text`` (``mode="query"`` for
+    the query side). Languages without their own analysis use the neutral path."""
+    if kind not in ("neutral", "spelling") and lang not in SPECS:
+        kind = "neutral"
+    analyzer = WordTokenizer() | KeyFilter(lang, kind)
+    return [t.text for t in analyzer(text, mode=mode)]
+
+
+def set_low_memory(enabled: bool) -> None:
+    """True in the web process: lemmatiser dictionaries are read from the compressed streams."""
+    if enabled != lemmas.low_memory():
+        lemmas.set_low_memory(enabled)
+        keys.cache_clear()

@@ -1,0 +1,109 @@
+"""Language identification of document text (langdetect, seeded so answers never change).
+
+Owns the mapping from langdetect's answer to the codes we use and the rules that correct its
+known confusions. Never raises on odd input. Imports nothing from the project.
+
+Rules, applied to langdetect's probabilities:
+
+* A soft prior favours the languages we analyse (``analysis.LANGUAGES`` and neighbours stay
+  possible), which mostly matters for one-sentence texts.
+* Cyrillic: langdetect often calls a short Bulgarian text ``mk`` or ``ru``. Such an answer
+  becomes ``bg`` only when the text has none of the letters Bulgarian lacks (Macedonian
+  ѓ ќ ѕ љ њ џ ј, Russian ы э ё, Ukrainian і ї є ґ, Serbian ђ ћ); a text with one of them keeps
+  the detector's answer. The probabilities of the merged languages are added.
+* Czech / Slovak: when the text carries letters only one of them uses (cs ě ř ů, sk ä ô ľ ĺ ŕ)
+  and the detector picked the other, the letters win; without diacritics the detector decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from langdetect import DetectorFactory
+from langdetect.detector_factory import init_factory
+from langdetect.lang_detect_exception import LangDetectException
+
+DetectorFactory.seed = 0
+
+OURS = ("cs", "sk", "bg", "hu", "ro", "es", "it", "el", "en", "pl", "hr", "sl", "de", "fr", "pt")
+PRIOR_OURS = 1.0
+PRIOR_OTHER = 0.1
+MAX_CHARS = 5000
+# A warning needs this much confidence in a language other than the declared one.
+WARN_CONFIDENCE = 0.9
+
+NOT_BULGARIAN = re.compile("[ѓќѕљњџјЃЌЅЉЊЏЈыэёЫЭЁіїєґІЇЄҐђћЂЋ]")
+CYRILLIC_NEIGHBOURS = ("mk", "ru", "uk", "bg")
+CZECH_ONLY = re.compile("[ěřůĚŘŮ]")
+SLOVAK_ONLY = re.compile("[äôľĺŕÄÔĽĹŔ]")
+HAS_LETTER = re.compile(r"[^\W\d_]")
+
+_factory: list[DetectorFactory] = []
+
+
+def _detector_factory() -> DetectorFactory:
+    if not _factory:
+        init_factory()
+        from langdetect.detector_factory import _factory as made
+
+        _factory.append(made)
+    return _factory[0]
+
+
+def _probabilities(text: str) -> dict[str, float]:
+    factory = _detector_factory()
+    detector = factory.create()
+    detector.set_prior_map(
+        {lang: PRIOR_OURS if lang in OURS else PRIOR_OTHER for lang in factory.get_lang_list()}
+    )
+    detector.append(text[:MAX_CHARS])
+    found: dict[str, float] = {}
+    for guess in detector.get_probabilities():
+        code = guess.lang.split("-")[0]
+        found[code] = found.get(code, 0.0) + guess.prob
+    return found
+
+
+def _correct(text: str, probs: dict[str, float]) -> dict[str, float]:
+    """Apply the Cyrillic and Czech/Slovak rules of the module docstring."""
+    best = max(probs, key=probs.get)
+    if best in CYRILLIC_NEIGHBOURS and best != "bg" and not NOT_BULGARIAN.search(text):
+        merged = sum(probs.pop(code, 0.0) for code in CYRILLIC_NEIGHBOURS)
+        probs["bg"] = merged
+    elif best in ("cs", "sk"):
+        czech, slovak = bool(CZECH_ONLY.search(text)), bool(SLOVAK_ONLY.search(text))
+        other = {"cs": "sk", "sk": "cs"}[best]
+        if (best == "cs" and slovak and not czech) or (best == "sk" and czech and not slovak):
+            probs[other] = probs.pop(best) + probs.get(other, 0.0)
+    return probs
+
+
+def detect(text: str) -> tuple[str | None, float]:
+    """(ISO 639-1 code, probability) of the text's language, or (None, 0.0) when it has no
+    letters or the detector finds nothing."""
+    if not text or not HAS_LETTER.search(text):
+        return None, 0.0
+    try:
+        probs = _probabilities(text)
+    except LangDetectException:
+        return None, 0.0
+    if not probs:
+        return None, 0.0
+    probs = _correct(text, probs)
+    best = max(probs, key=probs.get)
+    return best, round(min(probs[best], 1.0), 4)
+
+
+def known_languages() -> frozenset[str]:
+    """The codes ``detect`` can return."""
+    return frozenset(code.split("-")[0] for code in _detector_factory().get_lang_list())
+
+
+def looks_wrong(declared: str, text: str) -> str | None:
+    """A warning when the detector is confident the text is in another language, else None."""
+    if declared not in known_languages():
+        return None  # e.g. Romani: the detector cannot recognise it, so it cannot contradict
+    found, confidence = detect(text)
+    if found is None or found == declared or confidence < WARN_CONFIDENCE:
+        return None
+    return f"language: declared {declared!r} but the text looks like {found!r} ({confidence:.2f})"

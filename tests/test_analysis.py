@@ -1,0 +1,203 @@
+"""Analysis: typed queries meet the document's words; folding, tokenising, pickling, modes."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from indexer import analysis
+from indexer.analysis import (
+    FIELD_BOOSTS,
+    FIELD_KINDS,
+    LANGUAGES,
+    fold,
+    neutral_analyzer,
+    normalise,
+    spelling_analyzer,
+    terms,
+)
+
+# (language, words as in the document, the same words typed in another inflected form and
+# without diacritics). Every query word must meet its document word in at least one field kind.
+TYPED_QUERIES = [
+    ("cs", "vzdělávání romských dětí", "vzdelavani romskych deti"),
+    ("cs", "bydlení romských rodin", "bydleni romske rodiny"),
+    ("cs", "v sociálně vyloučených lokalitách", "socialne vyloucena lokalita"),
+    ("cs", "zdravotní péče o děti", "zdravotni pece dite"),
+    ("cs", "zaměstnávání žen", "zamestnavani zena"),
+    ("sk", "vzdelávanie rómskych detí", "vzdelavanie romske deti"),
+    ("sk", "v marginalizovaných rómskych komunitách", "marginalizovane romske komunity"),
+    ("sk", "bývanie v osadách", "byvanie osada"),
+    ("bg", "общините", "общината"),
+    ("bg", "ромските деца в училищата", "ромско дете училище"),
+    ("bg", "здравните медиатори", "здравен медиатор"),
+    ("hu", "iskolákban", "iskolakban"),
+    ("hu", "a roma családoknak", "roma csaladok"),
+    ("hu", "lakhatási programok", "lakhatas program"),
+    ("ro", "şcoala", "școala"),
+    ("ro", "copiii romi din comunitățile locale", "copii rom comunitatea locala"),
+    ("ro", "locuințele sociale", "locuinta sociala"),
+    ("es", "la integración de las familias gitanas", "integracion familia gitana"),
+    ("es", "viviendas sociales", "vivienda social"),
+    ("it", "dell'integrazione dei bambini rom", "integrazione bambino"),
+    ("it", "nelle scuole", "scuola"),
+    ("el", "οικογένειες", "οικογενειες"),
+    ("el", "των παιδιών Ρομά", "παιδια ρομα"),
+    ("el", "στους δήμους", "δημος"),
+    ("en", "housing for Roma families", "house roma family"),
+    ("en", "health mediators", "mediator"),
+    ("pl", "integracji społeczności romskiej", "integracja spolecznosc romska"),
+    ("pl", "dzieci romskich w szkołach", "dziecko romskie szkola"),
+    ("hr", "obrazovanje romske djece", "obrazovanju romskoj djeci"),
+    ("hr", "zapošljavanje žena", "zaposljavanja zene"),
+    ("sl", "izobraževanje romskih otrok", "izobrazevanja romski otroci"),
+    ("sl", "v romskih naseljih", "romsko naselje"),
+    ("de", "Integration der Roma-Familien", "roma familie"),
+    ("de", "in den Schulen", "schule"),
+    ("fr", "l'école des enfants roms", "ecoles enfant rom"),
+    ("fr", "les médiateurs de santé", "mediateur sante"),
+    ("pt", "habitação das comunidades ciganas", "habitacao comunidade cigana"),
+]
+
+
+def _keys_by_kind(lang: str, text: str, mode: str) -> list[set[str]]:
+    """For each word of ``text``, the set of (kind, term) pairs it produces."""
+    result = []
+    for word in text.split():
+        result.append({(k, t) for k in FIELD_KINDS for t in terms(lang, word, k, mode=mode)})
+    return result
+
+
+@pytest.mark.parametrize("lang, in_text, typed", TYPED_QUERIES)
+def test_typed_query_meets_document_word(lang, in_text, typed):
+    document = set().union(*_keys_by_kind(lang, in_text, "index"))
+    for word, keys in zip(typed.split(), _keys_by_kind(lang, typed, "query"), strict=True):
+        assert keys & document, f"{lang}: {word!r} meets nothing in {in_text!r}"
+
+
+@pytest.mark.parametrize("lang, in_text, typed", TYPED_QUERIES)
+def test_query_typed_as_in_text_meets_precise_field(lang, in_text, typed):
+    document = set(terms(lang, in_text, "precise"))
+    assert set(terms(lang, in_text, "precise", mode="query")) <= document
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Příliš žluťoučký kůň", "Prilis zlutoucky kun"),
+        ("Ďaleko ľúbi ôsmy", "Daleko lubi osmy"),
+        ("őrző ű", "orzo u"),
+        ("şcoală școală ţară țară", "scoala scoala tara tara"),
+        ("Łódź straße Đakovo Øresund æ ı", "Lodz strasse Dakovo Oresund ae i"),
+        ("Ρομά, παιδιά, οικογένειες", "Ρομα, παιδια, οικογενειεσ"),
+        ("Здравни медиатори, йод, ѝ", "Здравни медиатори, йод, и"),
+        ("Йордан", "Йордан"),
+        ("e\u0301cole", "ecole"),
+    ],
+)
+def test_fold_removes_marks_and_keeps_the_script(text, expected):
+    assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("şcoala Ţara", "școala Țara"),
+        ("l’école", "l'école"),
+        ("e\u0301cole", "école"),
+        ("inte\u00adgrace", "integrace"),
+    ],
+)
+def test_normalise(text, expected):
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        ("it", "dell'integrazione", ["integrazione"]),
+        ("it", "l’educazione", ["educazione"]),
+        ("fr", "qu'il", ["il"]),
+        ("en", "children's", ["children"]),
+        ("ro", "Cluj-Napoca", ["cluj", "napoca"]),
+        ("bg", "Стара Загора", ["стара", "загора"]),
+        ("el", "ΑΜΕΑ Ρομά", ["αμεα", "ρομα"]),
+        ("cs", "rok 2013", ["rok", "2013"]),
+        ("cs", "ok 😀 —", ["ok"]),
+    ],
+)
+def test_neutral_words(lang, text, expected):
+    assert terms(lang, text, "neutral", mode="query") == expected
+
+
+def test_hyphenated_name_is_indexed_whole_and_in_parts():
+    assert terms("ro", "Cluj-Napoca", "neutral") == ["cluj-napoca", "cluj", "napoca"]
+    positions = [t.pos for t in neutral_analyzer()("Cluj-Napoca azi", positions=True, mode="index")]
+    assert positions == [0, 0, 1, 2]
+
+
+def test_character_offsets_point_into_the_original_text():
+    text = "Vzdělávání dell’integrazione"
+    tokens = [(t.startchar, t.endchar) for t in neutral_analyzer()(text, chars=True)]
+    assert [text[s:e] for s, e in tokens] == ["Vzdělávání", "integrazione"]
+
+
+def test_spelling_analyzer_keeps_accents():
+    assert [t.text for t in spelling_analyzer()("Romské Děti")] == ["romské", "děti"]
+
+
+def test_unknown_language_uses_neutral_path():
+    assert terms("rom", "Romane čhavorenge") == ["romane", "chavorenge"]
+
+
+@pytest.mark.parametrize("kind", list(FIELD_KINDS))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_analyzers_pickle(lang, kind):
+    analyzer = FIELD_KINDS[kind](lang)
+    list(analyzer("školy ромските οικογένειες"))  # build stemmers before pickling
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert copy == analyzer
+    text = "romských dětí ромските οικογένειες"
+    assert [t.text for t in copy(text)] == [t.text for t in analyzer(text)]
+
+
+def test_every_kind_has_a_boost():
+    assert set(FIELD_BOOSTS) == set(FIELD_KINDS)
+    assert FIELD_BOOSTS["precise"] > FIELD_BOOSTS["folded"] > FIELD_BOOSTS["trunc"]
+
+
+SAMPLE = {
+    "cs": "Vzdělávání romských dětí v sociálně vyloučených lokalitách",
+    "sk": "Bývanie v marginalizovaných rómskych komunitách",
+    "bg": "Здравните медиатори в общините",
+    "hu": "A roma családok lakhatási programjai",
+    "ro": "Locuințele sociale ale comunităților rome",
+    "es": "Viviendas sociales para familias gitanas",
+    "it": "Le scuole dei bambini rom",
+    "el": "Οι οικογένειες Ρομά στους δήμους",
+    "en": "Health mediators working with families",
+    "pl": "Integracja społeczności romskiej w szkołach",
+    "hr": "Obrazovanje romske djece",
+    "sl": "Izobraževanje romskih otrok",
+    "de": "Integration der Roma-Familien in den Schulen",
+    "fr": "Les médiateurs de santé et les écoles",
+    "pt": "Habitação das comunidades ciganas",
+}
+
+
+def test_low_memory_mode_gives_the_same_terms():
+    def everything():
+        return {
+            (lang, kind, mode): terms(lang, SAMPLE[lang], kind, mode=mode)
+            for lang in LANGUAGES
+            for kind in FIELD_KINDS
+            for mode in ("index", "query")
+        }
+
+    fast = everything()
+    analysis.set_low_memory(True)
+    try:
+        assert everything() == fast
+    finally:
+        analysis.set_low_memory(False)

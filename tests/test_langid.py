@@ -1,0 +1,91 @@
+"""Language identification: determinism, odd inputs, cs/sk and bg, the declared-language check."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.langid import detect, looks_wrong
+
+SENTENCES = [
+    ("cs", "Město podporuje vzdělávání romských dětí a bydlení pro rodiny v nouzi."),
+    ("sk", "Mesto podporuje vzdelávanie rómskych detí a bývanie pre rodiny v núdzi."),
+    ("bg", "Общината подписа споразумение за приобщаване на ромските общности."),
+    ("hu", "A város támogatja a roma gyerekek oktatását és a családok lakhatását."),
+    ("ro", "Primăria sprijină educația copiilor romi și locuințele pentru familii."),
+    ("es", "El ayuntamiento apoya la educación de los niños gitanos y la vivienda."),
+    ("it", "Il comune sostiene l'istruzione dei bambini rom e l'alloggio delle famiglie."),
+    ("el", "Ο δήμος στηρίζει την εκπαίδευση των παιδιών Ρομά και τη στέγαση."),
+    ("en", "The city supports the education of Roma children and housing for families."),
+    ("pl", "Miasto wspiera edukację romskich dzieci i mieszkania dla rodzin."),
+    ("hr", "Grad podupire obrazovanje romske djece i stanovanje za obitelji."),
+    ("sl", "Občina podpira izobraževanje romskih otrok in stanovanja za družine."),
+    ("de", "Die Stadt unterstützt die Bildung von Roma-Kindern und Wohnungen für Familien."),
+    ("fr", "La ville soutient l'éducation des enfants roms et le logement des familles."),
+    ("pt", "A cidade apoia a educação das crianças ciganas e a habitação das famílias."),
+]
+
+
+@pytest.mark.parametrize("lang, text", SENTENCES)
+def test_sentence_is_recognised(lang, text):
+    assert detect(text)[0] == lang
+
+
+def test_detection_is_deterministic():
+    text = "empleo"
+    assert len({detect(text) for _ in range(20)}) == 1
+
+
+@pytest.mark.parametrize("text", ["", "   ", "123 456", "😀🎉", "—", "#$%", "2013-05-01"])
+def test_no_letters_means_no_language(text):
+    assert detect(text) == (None, 0.0)
+
+
+@pytest.mark.parametrize("text", ["ok", "a", "Roma 😀", "ROMA-NET 2013", "x" * 20_000, "č"])
+def test_odd_input_never_raises(text):
+    lang, prob = detect(text)
+    assert lang is None or (isinstance(lang, str) and 0.0 <= prob <= 1.0)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Община", "bg"),  # langdetect alone says mk
+        ("Ромски деца", "bg"),
+        ("Здравни медиатори", "bg"),
+        ("Општина Скопје ја поддржува интеграцијата на Ромите.", "mk"),  # ј: not Bulgarian
+        ("Правительство выделило деньги на образование.", "ru"),  # ы: not Bulgarian
+    ],
+)
+def test_cyrillic_rule(text, expected):
+    assert detect(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Bývanie rómskych rodín v osadách", "sk"),
+        ("Bydlení romských rodin v osadách", "cs"),
+        ("Vzdelávanie detí", "sk"),
+        ("Vzdělávání dětí", "cs"),
+    ],
+)
+def test_czech_and_slovak_apart(text, expected):
+    assert detect(text)[0] == expected
+
+
+def test_looks_wrong_names_both_languages():
+    text = dict(SENTENCES)["sk"]
+    warning = looks_wrong("cs", text)
+    assert warning is not None and "declared 'cs'" in warning and "'sk'" in warning
+
+
+@pytest.mark.parametrize(
+    "declared, text",
+    [
+        ("cs", dict(SENTENCES)["cs"]),
+        ("rom", "Amaro drom, amare čhavorenge"),  # cannot be detected, so never contradicted
+        ("en", ""),
+    ],
+)
+def test_looks_wrong_is_quiet(declared, text):
+    assert looks_wrong(declared, text) is None
