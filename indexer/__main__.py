@@ -1,0 +1,84 @@
+"""Command line: `python -m indexer build|check`.
+
+Prints one line per problem as `PATH:LINE: field: message`, then a one-line summary. Exit codes:
+0 all files indexed (warnings allowed), 1 some file rejected, 2 usage error, 3 another build
+held the lock for too long.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .build import BuildReport, build, check
+from .store import BuildLockTimeout
+
+DEFAULT_CONTENT = "content"
+DEFAULT_INDEX = os.path.join("instance", "index")
+EXIT_REJECTED = 1
+EXIT_LOCKED = 3
+
+
+def default_content_dir() -> Path:
+    return Path(os.environ.get("LIBRARY_CONTENT_DIR") or DEFAULT_CONTENT)
+
+
+def default_index_dir() -> Path:
+    return Path(os.environ.get("LIBRARY_INDEX_DIR") or DEFAULT_INDEX)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m indexer", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="bring the index up to date with the content")
+    build_cmd.add_argument("--content", type=Path, default=None, help="content folder")
+    build_cmd.add_argument("--index", type=Path, default=None, help="index folder")
+    build_cmd.add_argument("--full", action="store_true", help="rebuild from scratch")
+    check_cmd = commands.add_parser("check", help="validate the content without indexing")
+    check_cmd.add_argument("--content", type=Path, default=None, help="content folder")
+    return top
+
+
+def print_report(report: BuildReport, content_dir: Path) -> None:
+    for problem in sorted(report.problems):
+        print(_prefixed(str(problem), content_dir))
+    if report.mode == "check":
+        rejected = f"{report.rejected} file{'s' if report.rejected != 1 else ''} rejected"
+        print(
+            f"Checked {report.files} files: {report.documents} valid resources in "
+            f"{report.languages} languages; {rejected}; {report.seconds:.1f} s."
+        )
+    elif report.mode == "failed":
+        print("Build stopped: fix the vocabulary first; the index was not changed.")
+    else:
+        print(report.summary())
+
+
+def _prefixed(line: str, content_dir: Path) -> str:
+    """Paths in messages are shown as they can be opened from where the command ran."""
+    return f"{content_dir.as_posix().rstrip('/')}/{line}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    content_dir = args.content or default_content_dir()
+    if not content_dir.is_dir():
+        print(f"error: content folder {content_dir} does not exist (use --content DIR)", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        report = check(content_dir)
+    else:
+        index_dir = args.index or default_index_dir()
+        try:
+            report = build(content_dir, index_dir, full=args.full)
+        except BuildLockTimeout as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_LOCKED
+    print_report(report, content_dir)
+    return 0 if report.ok else EXIT_REJECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Reading content files: finding them, decoding them and splitting YAML front matter from body.
+
+Owns the YAML dialect of the content folder: only `true`/`false` are booleans (so `NO` stays
+Norway) and dates stay strings (the validator parses them). Knows nothing about fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+from .problems import Problem
+
+SUFFIX = ".md"
+IGNORED_NAMES = {"README.md"}
+LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
+MAX_FILE_BYTES = 2_000_000
+
+
+class ContentLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-style booleans and no implicit dates or times."""
+
+
+def _keep_only_true_false() -> None:
+    resolvers = {}
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        kept = [
+            (tag, regexp)
+            for tag, regexp in entries
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+        ]
+        if kept:
+            resolvers[first] = kept
+    ContentLoader.yaml_implicit_resolvers = resolvers
+    ContentLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+
+
+_keep_only_true_false()
+
+
+@dataclass
+class SourceFile:
+    """A content file found on disk, before it is read."""
+
+    relpath: str  # with / separators, relative to the content folder
+    abspath: Path
+
+
+@dataclass
+class RawDocument:
+    """A decoded file: front matter as plain data, with the line of every key and list item."""
+
+    relpath: str
+    sha: str
+    meta: dict = field(default_factory=dict)
+    body: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, list[int]] = field(default_factory=dict)
+    body_line: int = 1
+
+    def line(self, key: str, index: int | None = None) -> int:
+        if index is not None and index < len(self.item_lines.get(key, [])):
+            return self.item_lines[key][index]
+        return self.lines.get(key, 1)
+
+
+def find_files(content_dir: Path) -> Iterator[SourceFile]:
+    """Every Markdown file below content_dir, skipping READMEs and `_`/`.` folders and files."""
+    for path in sorted(content_dir.rglob(f"*{SUFFIX}")):
+        rel = path.relative_to(content_dir)
+        if any(part.startswith(("_", ".")) for part in rel.parts):
+            continue
+        if rel.name in IGNORED_NAMES or not path.is_file():
+            continue
+        yield SourceFile(rel.as_posix(), path)
+
+
+def file_sha(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def read(source: SourceFile, data: bytes | None = None) -> tuple[RawDocument | None, list[Problem]]:
+    """Decode and split one file. Returns (document, problems); document is None when unusable."""
+    rel = source.relpath
+    if data is None:
+        data = source.abspath.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            Problem(rel, 1, "file", f"file is {len(data):,} bytes (at most {MAX_FILE_BYTES:,})")
+        ]
+    sha = file_sha(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                rel,
+                line,
+                "file",
+                f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
+                "save the file as UTF-8",
+            )
+        ]
+    if "\x00" in text:
+        return None, [Problem(rel, 1, "file", "contains NUL bytes (a Markdown text file)")]
+    if not text.strip():
+        return None, [Problem(rel, 1, "file", "file is empty (front matter with a title)")]
+    return _split(rel, sha, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Problem]]:
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        return None, [
+            Problem(
+                rel,
+                1,
+                "front matter",
+                "no front matter (the file must start with a line '---', "
+                "then 'title: ...', then a line '---')",
+            )
+        ]
+    try:
+        fm, body = handler.split(text)
+    except ValueError:
+        return None, [Problem(rel, 1, "front matter", "front matter is not closed (a line '---')")]
+    offset = 1  # the opening '---' is line 1, the first key is line 2
+    body_line = offset + fm.count("\n") + 3
+    try:
+        node = yaml.compose(fm, Loader=ContentLoader)
+        meta = yaml.load(fm, Loader=ContentLoader) if node is not None else {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 + offset if mark else 1
+        what = getattr(err, "problem", None) or str(err).splitlines()[0]
+        return None, [
+            Problem(
+                rel,
+                line,
+                "front matter",
+                f"invalid YAML: {what} (check quotes, colons and indentation)",
+            )
+        ]
+    if not isinstance(meta, dict):
+        return None, [
+            Problem(rel, 2, "front matter", "front matter must be 'key: value' lines")
+        ]
+    doc = RawDocument(rel, sha, meta, body, body_line=body_line)
+    problems = _record_lines(doc, node, offset)
+    return doc, problems
+
+
+def _record_lines(doc: RawDocument, node: yaml.Node, offset: int) -> list[Problem]:
+    problems: list[Problem] = []
+    if not isinstance(node, yaml.MappingNode):
+        return problems
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1 + offset
+        if key in doc.lines:
+            problems.append(
+                Problem(
+                    doc.relpath,
+                    line,
+                    key,
+                    f"'{key}' is given twice (first on line {doc.lines[key]}); keep one",
+                )
+            )
+        doc.lines[key] = line
+        if isinstance(value_node, yaml.SequenceNode):
+            doc.item_lines[key] = [item.start_mark.line + 1 + offset for item in value_node.value]
+    return problems
+
+
+def split_language_suffix(relpath: str) -> tuple[str, str | None]:
+    """'a/b.cs.md' -> ('a/b', 'cs'); 'a/b.md' -> ('a/b', None)."""
+    stem = relpath[: -len(SUFFIX)]
+    match = LANG_SUFFIX.match(stem)
+    if match and "/" not in match.group("lang"):
+        return match.group("stem"), match.group("lang")
+    return stem, None

@@ -1,0 +1,175 @@
+"""From a raw file to a Resource, collecting every problem (path, line, field, what to do).
+
+A file with an error is skipped by the build; warnings are reported and the file is indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import langid
+from .fields import BY_NAME, FIELD_NAMES, FIELDS
+from .markup import to_html, to_text
+from .problems import WARNING, Problem
+from .readers import RawDocument, split_language_suffix
+from .vocabulary import Vocabulary, closest, language_codes
+
+UNDETERMINED = "und"
+
+
+@dataclass
+class Resource:
+    """One language version of one resource, ready to index."""
+
+    path: str
+    sha: str
+    id: str
+    language: str
+    title: str
+    summary: str = ""
+    html: str = ""
+    text: str = ""
+    type: str | None = None
+    projects: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    date: str | None = None
+    source: str | None = None
+    publisher: str | None = None
+    language_declared: bool = True
+    language_confidence: float = 1.0
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}\x1f{self.language}"
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+
+def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list[Problem]]:
+    """Check every field; return the resource (None when any error) and all problems."""
+    values, problems = _parse_fields(doc, vocab)
+    if any(p.is_error for p in problems):
+        return None, problems
+    id_, lang_from_name, name_problems = _id_and_suffix(doc, values)
+    problems += name_problems
+    html = to_html(doc.body)
+    resource = Resource(
+        path=doc.relpath,
+        sha=doc.sha,
+        id=id_,
+        language=UNDETERMINED,
+        title=values["title"],
+        summary=values.get("summary") or "",
+        html=html,
+        text=to_text(html),
+        type=values.get("type"),
+        projects=values.get("project") or [],
+        cities=values.get("cities") or [],
+        countries=_countries(values, vocab),
+        themes=values.get("themes") or [],
+        steps=values.get("steps") or [],
+        date=values.get("date"),
+        source=values.get("source"),
+        publisher=values.get("publisher"),
+    )
+    problems += _settle_language(doc, resource, values.get("language"), lang_from_name)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return resource, problems
+
+
+def _parse_fields(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Problem]]:
+    values: dict = {}
+    problems: list[Problem] = []
+    for key in doc.meta:
+        if str(key) not in BY_NAME:
+            hint = closest(str(key), list(FIELD_NAMES))
+            tip = f"did you mean '{hint}'? " if hint else ""
+            problems.append(
+                Problem(
+                    doc.relpath,
+                    doc.line(str(key)),
+                    str(key),
+                    f"unknown field, ignored ({tip}the fields are listed in content/README.md)",
+                    WARNING,
+                )
+            )
+    for spec in FIELDS:
+        raw = doc.meta.get(spec.name)
+        if raw is None or raw == "" or raw == []:
+            if spec.required:
+                line = doc.line(spec.name) if spec.name in doc.meta else 2
+                problems.append(
+                    Problem(doc.relpath, line, spec.name, f"is missing ({spec.expected})")
+                )
+            continue
+        value, issues = spec.parse(raw, vocab)
+        for message, index in issues:
+            problems.append(Problem(doc.relpath, doc.line(spec.name, index), spec.name, message))
+        if value not in (None, []):
+            values[spec.name] = value
+    return values, problems
+
+
+def _id_and_suffix(doc: RawDocument, values: dict) -> tuple[str, str | None, list[Problem]]:
+    stem, suffix = split_language_suffix(doc.relpath)
+    if suffix is not None and suffix not in language_codes():
+        stem, suffix = doc.relpath[: -len(".md")], None
+    return values.get("id") or stem, suffix, []
+
+
+def _countries(values: dict, vocab: Vocabulary) -> list[str]:
+    """Declared countries, plus the countries of the declared cities."""
+    countries = list(values.get("countries") or [])
+    for slug in values.get("cities") or []:
+        country = vocab.cities[slug].country
+        if country and country not in countries:
+            countries.append(country)
+    return countries
+
+
+def _settle_language(
+    doc: RawDocument, resource: Resource, declared: str | None, from_name: str | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    sample = " ".join((resource.title, resource.summary, resource.text))
+    if declared and from_name and declared != from_name:
+        problems.append(
+            Problem(
+                doc.relpath,
+                doc.line("language"),
+                "language",
+                f"'{declared}' but the file name says '{from_name}' (make them agree)",
+            )
+        )
+        return problems
+    chosen = declared or from_name
+    if chosen:
+        resource.language = chosen
+        warning = langid.looks_wrong(chosen, sample)
+        if warning:
+            problems.append(
+                Problem(doc.relpath, doc.line("language"), "language", warning, WARNING)
+            )
+        return problems
+    detected, confidence = langid.detect(sample)
+    resource.language_declared = False
+    resource.language_confidence = confidence
+    if detected is None:
+        problems.append(
+            Problem(
+                doc.relpath,
+                2,
+                "language",
+                "could not detect the language (add 'language: xx' with an ISO 639-1 code)",
+                WARNING,
+            )
+        )
+        return problems
+    resource.language = detected
+    return problems

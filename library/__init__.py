@@ -1,0 +1,33 @@
+"""The web application: browsing and search over the index that `indexer` builds.
+
+`create_app` reads like a table of contents: settings, then each module wires itself up.
+Only `library.search` talks to Whoosh.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import ROOT, Config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("LIBRARY")
+    if overrides:
+        app.config.update(overrides)
+
+    from . import api, errors, i18n, search_ext, security, views
+
+    i18n.init_app(app)
+    search_ext.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    views.init_app(app)
+    api.init_app(app)
+    return app

@@ -1,0 +1,106 @@
+"""The JSON API: /api/search and /api/documents/<id>, in the shape DESIGN.md fixes.
+
+Bad parameters give 400 JSON naming the parameter; unknown documents 404 JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, Flask, abort, jsonify, request, url_for
+
+from . import i18n
+from .models import Hit, SearchPage
+from .params import BadParameter, search_request
+from .search_ext import service
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def _ui() -> str:
+    lang = request.args.get("ui") or "en"
+    if lang not in i18n.supported():
+        raise BadParameter("ui", f"must be one of {', '.join(i18n.supported())}")
+    return lang
+
+
+def hit_json(hit: Hit, ui: str) -> dict:
+    return {
+        "id": hit.id,
+        "language": hit.language,
+        "title": hit.title,
+        "summary": hit.summary,
+        "url": url_for("pages.resource", ui=ui, doc_id=hit.id, language=hit.language, _external=True),
+        "snippet": hit.snippet,
+        "type": hit.type or None,
+        "project": hit.projects[0] if hit.projects else None,
+        "projects": hit.projects,
+        "cities": hit.cities,
+        "countries": hit.countries,
+        "themes": hit.themes,
+        "steps": hit.steps,
+        "date": hit.date or None,
+        "score": hit.score,
+        "theme_match_only": hit.theme_only,
+    }
+
+
+def page_json(page: SearchPage, ui: str) -> dict:
+    req = page.request
+    return {
+        "query": req.q,
+        "total": page.total,
+        "page": req.page,
+        "per_page": req.per_page,
+        "pages": page.pages,
+        "sort": req.sort,
+        "results": [hit_json(h, ui) for h in page.hits],
+        "facets": {
+            facet: [asdict(v) for v in values] for facet, values in page.facets.items()
+        },
+        "suggestion": page.suggestion,
+        "any_word": page.any_word,
+        "theme_matches": page.theme_matches,
+        "ignored": page.ignored,
+    }
+
+
+@bp.route("/search")
+def search():
+    ui = _ui()
+    page = service().search(search_request(request.args, ui))
+    return jsonify(page_json(page, ui))
+
+
+@bp.route("/documents/<path:doc_id>")
+def document(doc_id: str):
+    ui = _ui()
+    language = request.args.get("language") or None
+    doc = service().document(doc_id, language, ui)
+    if doc is None:
+        abort(404)
+    data = asdict(doc)
+    data["translations"] = [
+        {
+            "language": t.language,
+            "title": t.title,
+            "url": url_for("api.document", doc_id=doc.id, language=t.language, _external=True),
+        }
+        for t in doc.translations
+    ]
+    data["url"] = url_for("pages.resource", ui=ui, doc_id=doc.id, language=doc.language, _external=True)
+    return jsonify(data)
+
+
+@bp.route("/facets/<facet>")
+def facet_counts(facet: str):
+    from .models import FACETS
+
+    if facet not in FACETS:
+        abort(404)
+    ui = _ui()
+    return jsonify([asdict(c) for c in service().counts(facet, ui)])

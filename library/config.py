@@ -1,0 +1,21 @@
+"""Default settings; the environment (LIBRARY_*) and a test's overrides come on top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    CONTENT_DIR = str(ROOT / "content")
+    INDEX_DIR = str(ROOT / "instance" / "index")
+    PER_PAGE = 10
+    MAX_PER_PAGE = 100
+    MAX_PAGE = 1000
+    UI_LANGUAGES = ("en", "cs", "bg", "hu", "ro", "es", "sk", "it", "el")
+    DEFAULT_UI_LANGUAGE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "library" / "translations")
+    BABEL_DEFAULT_LOCALE = "en"
+    JSON_SORT_KEYS = False
+    SEND_FILE_MAX_AGE_DEFAULT = 3600

@@ -1,0 +1,26 @@
+"""The interface language: taken from the URL prefix (/cs/...), chosen by Accept-Language for
+bare paths, and handed to Flask-Babel."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import Babel
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=ui_language)
+
+
+def ui_language() -> str:
+    return g.get("ui_language") or current_app.config["DEFAULT_UI_LANGUAGE"]
+
+
+def supported() -> tuple[str, ...]:
+    return current_app.config["UI_LANGUAGES"]
+
+
+def best_language() -> str:
+    """The visitor's preferred interface language among those we have."""
+    return request.accept_languages.best_match(supported()) or current_app.config[
+        "DEFAULT_UI_LANGUAGE"
+    ]

@@ -1,0 +1,101 @@
+"""Plain dataclasses passed between the search service, the views and the templates.
+
+Templates and JSON views see only these, never Whoosh objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step")
+SORTS = ("relevance", "newest", "oldest", "title")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    ui_language: str = "en"
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    language: str
+    title: str
+    summary: str
+    snippet: str  # safe HTML: escaped text with <mark> around matched words
+    type: str
+    projects: list[str]
+    cities: list[str]
+    countries: list[str]
+    themes: list[str]
+    steps: list[str]
+    date: str
+    score: float
+    theme_only: bool = False
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetCount]]
+    suggestion: str | None = None
+    any_word: bool = False  # no resource had every word; showing those with any
+    theme_matches: list[str] = field(default_factory=list)  # themes whose words were in q
+    ignored: list[str] = field(default_factory=list)  # parts of q that could not be used
+
+    @property
+    def pages(self) -> int:
+        per = max(self.request.per_page, 1)
+        return max(1, -(-self.total // per))
+
+
+@dataclass(frozen=True)
+class Translation:
+    language: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    language: str
+    title: str
+    summary: str
+    html: str  # sanitised at build time
+    text: str
+    type: str
+    projects: list[str]
+    cities: list[str]
+    countries: list[str]
+    themes: list[str]
+    steps: list[str]
+    date: str
+    source: str
+    publisher: str
+    path: str
+    language_declared: bool
+    language_confidence: float
+    translations: list[Translation]
+
+
+@dataclass(frozen=True)
+class Stats:
+    documents: int
+    resources: int
+    languages: int
+    built: str

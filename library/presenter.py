@@ -1,0 +1,123 @@
+"""Search results made ready for templates: every link already built, every label translated.
+
+Templates never assemble query strings; they get FacetValue.toggle_url, page links and so on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from .models import FACETS, SORTS, FacetCount, SearchPage
+
+FACET_PAGES = {
+    "theme": "themes",
+    "city": "cities",
+    "country": "countries",
+    "project": "projects",
+    "type": "types",
+    "language": "languages",
+    "year": "years",
+    "step": "steps",
+}
+FACET_BY_PAGE = {v: k for k, v in FACET_PAGES.items()}
+VISIBLE_VALUES = 8
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    values: list[FacetValue]
+    selected: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+def _args_without(args: MultiDict, *names: str) -> MultiDict:
+    kept = MultiDict()
+    for key, value in args.items(multi=True):
+        if key not in names:
+            kept.add(key, value)
+    return kept
+
+
+def search_url(args: MultiDict, endpoint: str = "pages.search", **values) -> str:
+    return url_for(endpoint, **values, **{k: args.getlist(k) for k in args})
+
+
+def toggled(args: MultiDict, facet: str, value: str) -> MultiDict:
+    """args with value added to facet, or removed when it is there; back to page 1."""
+    new = _args_without(args, "page")
+    current = new.getlist(facet)
+    if value in current:
+        new.setlist(facet, [v for v in current if v != value])
+    else:
+        new.add(facet, value)
+    return new
+
+
+def facet_groups(page: SearchPage, args: MultiDict, endpoint: str, values: dict) -> list[FacetGroup]:
+    groups = []
+    for facet in FACETS:
+        counts: list[FacetCount] = page.facets.get(facet, [])
+        items = [
+            FacetValue(
+                c.value,
+                c.label,
+                c.count,
+                c.selected,
+                search_url(toggled(args, facet, c.value), endpoint, **values),
+            )
+            for c in counts
+        ]
+        if items:
+            groups.append(FacetGroup(facet, items, [i for i in items if i.selected]))
+    return groups
+
+
+def page_links(page: SearchPage, args: MultiDict, endpoint: str, values: dict) -> list[Link]:
+    """Previous, a window of page numbers, next."""
+    current, last = page.request.page, page.pages
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links = []
+    for n in numbers:
+        new = _args_without(args, "page")
+        if n > 1:
+            new.add("page", str(n))
+        links.append(Link(str(n), search_url(new, endpoint, **values), n == current))
+    return links
+
+
+def sort_links(args: MultiDict, current: str, endpoint: str, values: dict) -> list[Link]:
+    links = []
+    for sort in SORTS:
+        new = _args_without(args, "sort", "page")
+        if sort != "relevance":
+            new.add("sort", sort)
+        links.append(Link(sort, search_url(new, endpoint, **values), sort == current))
+    return links
+
+
+def language_switch(endpoint: str, view_args: dict, args: MultiDict, languages) -> list[Link]:
+    """The current page in every interface language, query kept."""
+    links = []
+    for lang in languages:
+        values = dict(view_args or {}) | {"ui": lang}
+        links.append(Link(lang, url_for(endpoint, **values, **{k: args.getlist(k) for k in args})))
+    return links
