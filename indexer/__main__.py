@@ -65,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     content_dir = args.content or default_content_dir()
     if not content_dir.is_dir():
-        print(f"error: content folder {content_dir} does not exist (use --content DIR)", file=sys.stderr)
+        print(
+            f"error: content folder {content_dir} does not exist (use --content DIR)",
+            file=sys.stderr,
+        )
         return 2
     if args.command == "check":
         report = check(content_dir)

@@ -9,6 +9,7 @@ and swaps it in (see `store`). Broken files are reported and skipped; the others
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,9 +108,7 @@ def _indexed_state(generation: Path) -> dict[str, tuple[str, str]]:
     """path -> (sha, key) of every document in the index."""
     ix = whoosh_index.open_dir(str(generation))
     with ix.searcher() as searcher:
-        return {
-            f["path"]: (f["sha"], f["key"]) for f in searcher.reader().all_stored_fields()
-        }
+        return {f["path"]: (f["sha"], f["key"]) for f in searcher.reader().all_stored_fields()}
 
 
 def _plan(
@@ -168,9 +167,9 @@ def _claim(resource: Resource, taken: dict[str, str], problems: list[Problem]) -
         problems.append(
             Problem(
                 resource.path,
-                1,
+                resource.id_line,
                 "id",
-                f"'{resource.id}' in language '{resource.language}' is also {other} "
+                f"'{resource.id}' in language '{resource.language}' is already used by {other} "
                 "(give this file another id, or another language)",
             )
         )
@@ -183,9 +182,14 @@ def _write_full(index_dir: Path, plan: Plan, vocab, print_: str, report: BuildRe
     generation = store.new_generation(index_dir)
     ix = whoosh_index.create_in(str(generation), build_schema())
     writer = ix.writer(limitmb=WRITER_MEMORY_MB)
-    for resource in plan.resources:
-        writer.add_document(**document(resource))
-    writer.commit(optimize=True)
+    try:
+        for resource in plan.resources:
+            writer.add_document(**document(resource))
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(generation, ignore_errors=True)  # the served generation is untouched
+        raise
     _finish(generation, vocab, print_, report)
     expected = len(plan.resources)
     if report.documents != expected:  # never swap in an index that lost documents
@@ -200,11 +204,15 @@ def _write_incremental(generation: Path, plan: Plan, vocab, report: BuildReport)
             writer = ix.writer(limitmb=WRITER_MEMORY_MB, timeout=WRITE_LOCK_TIMEOUT)
         except LockError as err:
             raise store.BuildLockTimeout(f"the index in {generation} is locked: {err}") from err
-        for path in plan.delete:
-            writer.delete_by_term("path", path)
-        for resource in plan.resources:
-            writer.add_document(**document(resource))
-        writer.commit()
+        try:
+            for path in plan.delete:
+                writer.delete_by_term("path", path)
+            for resource in plan.resources:
+                writer.add_document(**document(resource))
+            writer.commit()
+        except BaseException:
+            writer.cancel()  # nothing reaches the index: Whoosh commits all or nothing
+            raise
     meta = store.read_json(generation / store.META_FILE)
     _finish(generation, vocab, meta.get("fingerprint", ""), report)
 

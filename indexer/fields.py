@@ -116,9 +116,7 @@ def parse_cities(value, vocab):
         if slug is None:
             hint = closest(str(item), list(vocab.cities))
             tip = f"did you mean '{hint}'? " if hint else ""
-            issues.append(
-                (f"unknown city '{item}' ({tip}add it to content/cities.yml first)", i)
-            )
+            issues.append((f"unknown city '{item}' ({tip}add it to content/cities.yml first)", i))
         elif slug not in clean:
             clean.append(slug)
     return clean, issues
@@ -143,7 +141,9 @@ def parse_countries(value, vocab):
         elif code not in codes:
             hint = closest(code, sorted(codes))
             tip = f", did you mean '{hint}'?" if hint else ""
-            issues.append((f"unknown country code '{item}' (ISO 3166-1 alpha-2 such as 'CZ'{tip})", i))
+            issues.append(
+                (f"unknown country code '{item}' (ISO 3166-1 alpha-2 such as 'CZ'{tip})", i)
+            )
         elif code not in clean:
             clean.append(code)
     return clean, issues
@@ -189,9 +189,7 @@ def parse_url(value, vocab):
 def parse_id(value, vocab):
     text = str(value).strip().strip("/")
     if not ID_RE.match(text) or ".." in text:
-        return None, [
-            (f"'{value}' is not a usable id (letters, digits, '-', '_', '.', '/')", None)
-        ]
+        return None, [(f"'{value}' is not a usable id (letters, digits, '-', '_', '.', '/')", None)]
     return text, []
 
 
@@ -200,7 +198,9 @@ FIELDS: tuple[Field, ...] = (
     Field("title", True, "one line of text", _text(MAX_TITLE)),
     Field("summary", False, "one to three sentences", _text(MAX_SUMMARY)),
     Field("type", False, "a type slug from content/vocabulary.yml", _single_slug("types", "type")),
-    Field("project", False, "project slugs from content/vocabulary.yml", _slugs("projects", "project")),
+    Field(
+        "project", False, "project slugs from content/vocabulary.yml", _slugs("projects", "project")
+    ),
     Field("cities", False, "city slugs or names from content/cities.yml", parse_cities),
     Field("countries", False, "ISO 3166-1 alpha-2 codes, quoted", parse_countries),
     Field("themes", False, "theme slugs from content/vocabulary.yml", _slugs("themes", "theme")),

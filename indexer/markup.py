@@ -66,5 +66,7 @@ def to_html(text: str) -> str:
 
 def to_text(safe_html: str) -> str:
     """Plain text of already-sanitised HTML, for indexing and snippets."""
-    no_tags = nh3.clean(re.sub(r"<(/?)(p|h\d|li|tr|br|div|pre)\b", r" <\1\2", safe_html), tags=set())
+    no_tags = nh3.clean(
+        re.sub(r"<(/?)(p|h\d|li|tr|br|div|pre)\b", r" <\1\2", safe_html), tags=set()
+    )
     return _SPACE.sub(" ", html.unescape(no_tags)).strip()

@@ -15,12 +15,13 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from .problems import Problem
+from .problems import WARNING, Problem
 
 SUFFIX = ".md"
 IGNORED_NAMES = {"README.md"}
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
 MAX_FILE_BYTES = 2_000_000
+YAML11_BOOLEANS = {"yes", "no", "y", "n", "on", "off"}
 
 
 class ContentLoader(yaml.SafeLoader):
@@ -39,7 +40,9 @@ def _keep_only_true_false() -> None:
             resolvers[first] = kept
     ContentLoader.yaml_implicit_resolvers = resolvers
     ContentLoader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
     )
 
 
@@ -113,7 +116,9 @@ def read(source: SourceFile, data: bytes | None = None) -> tuple[RawDocument | N
     if "\x00" in text:
         return None, [Problem(rel, 1, "file", "contains NUL bytes (a Markdown text file)")]
     if not text.strip():
-        return None, [Problem(rel, 1, "file", "file is empty (front matter with a title)")]
+        return None, [
+            Problem(rel, 1, "file", "file is empty (it needs front matter with at least a title)")
+        ]
     return _split(rel, sha, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -133,15 +138,18 @@ def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Prob
         fm, body = handler.split(text)
     except ValueError:
         return None, [Problem(rel, 1, "front matter", "front matter is not closed (a line '---')")]
-    offset = 1  # the opening '---' is line 1, the first key is line 2
-    body_line = offset + fm.count("\n") + 3
+    offset = 1  # fm starts with the newline that ends the opening '---' (line 1)
+    body_line = offset + fm.count("\n") + 2
     try:
         node = yaml.compose(fm, Loader=ContentLoader)
         meta = yaml.load(fm, Loader=ContentLoader) if node is not None else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 + offset if mark else 1
+        line = mark.line + offset if mark else 1
         what = getattr(err, "problem", None) or str(err).splitlines()[0]
+        context = getattr(err, "context_mark", None)
+        if context is not None and context.line + offset != line:
+            what += f", in what starts on line {context.line + offset}"
         return None, [
             Problem(
                 rel,
@@ -151,9 +159,7 @@ def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Prob
             )
         ]
     if not isinstance(meta, dict):
-        return None, [
-            Problem(rel, 2, "front matter", "front matter must be 'key: value' lines")
-        ]
+        return None, [Problem(rel, 2, "front matter", "front matter must be 'key: value' lines")]
     doc = RawDocument(rel, sha, meta, body, body_line=body_line)
     problems = _record_lines(doc, node, offset)
     return doc, problems
@@ -165,7 +171,7 @@ def _record_lines(doc: RawDocument, node: yaml.Node, offset: int) -> list[Proble
         return problems
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        line = key_node.start_mark.line + 1 + offset
+        line = key_node.start_mark.line + offset
         if key in doc.lines:
             problems.append(
                 Problem(
@@ -177,8 +183,28 @@ def _record_lines(doc: RawDocument, node: yaml.Node, offset: int) -> list[Proble
             )
         doc.lines[key] = line
         if isinstance(value_node, yaml.SequenceNode):
-            doc.item_lines[key] = [item.start_mark.line + 1 + offset for item in value_node.value]
+            doc.item_lines[key] = [item.start_mark.line + offset for item in value_node.value]
+        problems += _unquoted_booleans(doc.relpath, key, value_node, offset)
     return problems
+
+
+def _unquoted_booleans(relpath: str, key: str, node: yaml.Node, offset: int) -> list[Problem]:
+    """Warn about YAML 1.1 booleans (NO, yes, off…): read here as text, elsewhere as true/false."""
+    scalars = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    return [
+        Problem(
+            relpath,
+            item.start_mark.line + offset,
+            key,
+            f"unquoted {item.value} is read as the text '{item.value}' here, but many YAML tools "
+            f'read it as true/false; write it in quotes: "{item.value}"',
+            WARNING,
+        )
+        for item in scalars
+        if isinstance(item, yaml.ScalarNode)
+        and item.style is None
+        and item.value.lower() in YAML11_BOOLEANS
+    ]
 
 
 def split_language_suffix(relpath: str) -> tuple[str, str | None]:

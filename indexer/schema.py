@@ -65,6 +65,4 @@ def fingerprint(vocabulary_fingerprint: str) -> str:
     """Changes whenever an existing index can no longer be updated in place."""
     from .analysis import ANALYSIS_VERSION
 
-    return "/".join(
-        (SCHEMA_VERSION, ANALYSIS_VERSION, MARKUP_VERSION, vocabulary_fingerprint)
-    )
+    return "/".join((SCHEMA_VERSION, ANALYSIS_VERSION, MARKUP_VERSION, vocabulary_fingerprint))

@@ -80,9 +80,7 @@ def write_text(path: Path, text: str) -> None:
 
 
 @contextmanager
-def build_lock(
-    index_dir: Path, timeout: float, say: Callable[[str], None]
-) -> Iterator[None]:
+def build_lock(index_dir: Path, timeout: float, say: Callable[[str], None]) -> Iterator[None]:
     """Hold the index folder's build lock; wait for another build up to `timeout` seconds."""
     index_dir.mkdir(parents=True, exist_ok=True)
     path = index_dir / LOCK_FILE

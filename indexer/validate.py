@@ -40,6 +40,7 @@ class Resource:
     publisher: str | None = None
     language_declared: bool = True
     language_confidence: float = 1.0
+    id_line: int = 1
 
     @property
     def key(self) -> str:
@@ -76,6 +77,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         date=values.get("date"),
         source=values.get("source"),
         publisher=values.get("publisher"),
+        id_line=doc.line("id"),
     )
     problems += _settle_language(doc, resource, values.get("language"), lang_from_name)
     if any(p.is_error for p in problems):

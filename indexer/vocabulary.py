@@ -204,7 +204,9 @@ def _fill_cities(vocab: Vocabulary, data: dict, name: str) -> list[Problem]:
     problems = []
     for entry in data.get("cities") or []:
         if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("name"):
-            problems.append(Problem(name, 1, "cities", f"a city needs slug and name: {entry!r:.60}"))
+            problems.append(
+                Problem(name, 1, "cities", f"a city needs slug and name: {entry!r:.60}")
+            )
             continue
         country = str(entry.get("country", "")).upper()
         if country not in country_codes():

@@ -34,7 +34,9 @@ def hit_json(hit: Hit, ui: str) -> dict:
         "language": hit.language,
         "title": hit.title,
         "summary": hit.summary,
-        "url": url_for("pages.resource", ui=ui, doc_id=hit.id, language=hit.language, _external=True),
+        "url": url_for(
+            "pages.resource", ui=ui, doc_id=hit.id, language=hit.language, _external=True
+        ),
         "snippet": hit.snippet,
         "type": hit.type or None,
         "project": hit.projects[0] if hit.projects else None,
@@ -59,9 +61,7 @@ def page_json(page: SearchPage, ui: str) -> dict:
         "pages": page.pages,
         "sort": req.sort,
         "results": [hit_json(h, ui) for h in page.hits],
-        "facets": {
-            facet: [asdict(v) for v in values] for facet, values in page.facets.items()
-        },
+        "facets": {facet: [asdict(v) for v in values] for facet, values in page.facets.items()},
         "suggestion": page.suggestion,
         "any_word": page.any_word,
         "theme_matches": page.theme_matches,
@@ -92,7 +92,9 @@ def document(doc_id: str):
         }
         for t in doc.translations
     ]
-    data["url"] = url_for("pages.resource", ui=ui, doc_id=doc.id, language=doc.language, _external=True)
+    data["url"] = url_for(
+        "pages.resource", ui=ui, doc_id=doc.id, language=doc.language, _external=True
+    )
     return jsonify(data)
 
 

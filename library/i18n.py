@@ -21,6 +21,7 @@ def supported() -> tuple[str, ...]:
 
 def best_language() -> str:
     """The visitor's preferred interface language among those we have."""
-    return request.accept_languages.best_match(supported()) or current_app.config[
-        "DEFAULT_UI_LANGUAGE"
-    ]
+    return (
+        request.accept_languages.best_match(supported())
+        or current_app.config["DEFAULT_UI_LANGUAGE"]
+    )

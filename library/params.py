@@ -31,7 +31,9 @@ def _int(args: MultiDict, name: str, default: int, lowest: int, highest: int) ->
     return value
 
 
-def search_request(args: MultiDict, ui_language: str, default_sort: str = "relevance") -> SearchRequest:
+def search_request(
+    args: MultiDict, ui_language: str, default_sort: str = "relevance"
+) -> SearchRequest:
     config = current_app.config
     sort = args.get("sort") or default_sort
     if sort not in SORTS:

@@ -72,7 +72,9 @@ def toggled(args: MultiDict, facet: str, value: str) -> MultiDict:
     return new
 
 
-def facet_groups(page: SearchPage, args: MultiDict, endpoint: str, values: dict) -> list[FacetGroup]:
+def facet_groups(
+    page: SearchPage, args: MultiDict, endpoint: str, values: dict
+) -> list[FacetGroup]:
     groups = []
     for facet in FACETS:
         counts: list[FacetCount] = page.facets.get(facet, [])

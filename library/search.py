@@ -16,7 +16,7 @@ from pathlib import Path
 
 from whoosh import highlight
 from whoosh import index as whoosh_index
-from whoosh.query import And, AndMaybe, Every, Not, Or, Phrase, Query, Term
+from whoosh.query import And, Every, Or, Phrase, Query, Term
 
 from indexer import analysis, store
 from indexer.schema import FACETS, body_field, spell_field, title_field
@@ -37,7 +37,6 @@ from .themes import matching_themes
 logger = logging.getLogger(__name__)
 TITLE_BOOST = 2.0
 NEUTRAL_BOOST = 0.6
-UI_LANGUAGE_BOOST = 1.5
 SNIPPET_CHARS = 220
 RELATED_LIMIT = 5
 SUGGEST_BELOW = 1
@@ -232,18 +231,25 @@ class SearchService:
         ]
 
     def _ranked(self, searcher, plan, filtered, request, sort, limit) -> list[tuple[int, float]]:
-        """(docnum, score) best first, one per resource, the UI language preferred."""
-        prefer = Term("language", request.ui_language, boost=UI_LANGUAGE_BOOST)
+        """(docnum, score) best first, one per resource, in the UI language where it matched."""
+        state = self._state()
+        prefer = filtered & self._postings(state, "language", request.ui_language)
         if sort == "relevance":
             text_docs = filtered - plan.theme_only
-            ranked = _collapsed(searcher, AndMaybe(plan.text, prefer), text_docs, limit)
+            ranked = _collapsed(searcher, plan.text, text_docs, limit, prefer=prefer & text_docs)
             if len(ranked) < limit and plan.theme_only & filtered:
                 seen = self._groups_of(searcher, ranked)
                 extra = _collapsed(
-                    searcher, AndMaybe(Every(), prefer), plan.theme_only & filtered, limit,
-                    sortedby="date_desc", reverse=True, skip=seen,
+                    searcher,
+                    Every(),
+                    plan.theme_only & filtered,
+                    limit - len(ranked),
+                    sortedby="date_desc",
+                    reverse=True,
+                    skip=seen,
+                    prefer=prefer,
                 )
-                ranked += [(d, 0.0) for d, _ in extra]
+                ranked += extra
             return ranked
         field_name, reverse = {
             "newest": ("date_desc", True),
@@ -251,8 +257,7 @@ class SearchService:
             "title": ("title_sort", False),
         }[sort]
         return _collapsed(
-            searcher, AndMaybe(Every(), prefer), filtered, limit, sortedby=field_name,
-            reverse=reverse,
+            searcher, Every(), filtered, limit, sortedby=field_name, reverse=reverse, prefer=prefer
         )
 
     def _groups_of(self, searcher, ranked) -> set:
@@ -313,11 +318,12 @@ class SearchService:
         terms += [Term("step", s) for s in doc.steps]
         if not terms:
             return []
-        query = AndMaybe(Or(terms), Term("language", ui, boost=UI_LANGUAGE_BOOST))
+        query = Or(terms)
         others = set(searcher.docs_for_query(Or(terms))) - set(
             searcher.docs_for_query(Term("docid", doc.id))
         )
-        ranked = _collapsed(searcher, query, others, limit)
+        prefer = others & self._postings(state, "language", ui)
+        ranked = _collapsed(searcher, query, others, limit, prefer=prefer)
         empty = _QueryPlan()
         return [self._hit(searcher, empty, d, s, False) for d, s in ranked]
 
@@ -397,7 +403,10 @@ def _word_terms_cached(schema_key: int, word: str) -> tuple[tuple[str, str, floa
     found: dict[tuple[str, str], float] = {}
     for lang in analysis.LANGUAGES:
         for kind, boost in analysis.FIELD_BOOSTS.items():
-            for name, extra in ((title_field(kind, lang), TITLE_BOOST), (body_field(kind, lang), 1.0)):
+            for name, extra in (
+                (title_field(kind, lang), TITLE_BOOST),
+                (body_field(kind, lang), 1.0),
+            ):
                 if name not in schema:
                     continue
                 for text in _analyse(schema, name, word):
@@ -456,9 +465,17 @@ def normalise_facet_value(vocab: Vocabulary, facet: str, value: str) -> str:
 
 
 def _collapsed(
-    searcher, query: Query, allowed: set[int], limit: int, sortedby=None, reverse=False, skip=()
+    searcher,
+    query: Query,
+    allowed: set[int],
+    limit: int,
+    sortedby=None,
+    reverse=False,
+    skip=(),
+    prefer: set[int] = frozenset(),
 ) -> list[tuple[int, float]]:
-    """Top `limit` documents within `allowed`, at most one per resource id (the best one).
+    """Top `limit` documents within `allowed`, one per resource id, each shown in a `prefer`red
+    version (the UI language) when that version is allowed too.
 
     Whoosh's own `collapse` ignores a docnum filter, so this asks for more hits until it has
     enough distinct resources or has seen every match.
@@ -476,12 +493,20 @@ def _collapsed(
             if docid in seen:
                 continue
             seen.add(docid)
-            ranked.append((hit.docnum, (hit.score or 0.0) if sortedby is None else 0.0))
+            score = (hit.score or 0.0) if sortedby is None else 0.0
+            ranked.append((_preferred(searcher, docid, hit.docnum, prefer), score))
             if len(ranked) >= limit:
                 return ranked
         if results.scored_length() < want:
             return ranked
         want *= 4
+
+
+def _preferred(searcher, docid: str, docnum: int, prefer: set[int]) -> int:
+    if not prefer or docnum in prefer:
+        return docnum
+    versions = [d for d in searcher.docs_for_query(Term("docid", docid)) if d in prefer]
+    return versions[0] if versions else docnum
 
 
 # -- presentation helpers --------------------------------------------------------------------

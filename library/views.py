@@ -141,7 +141,9 @@ def resource(doc_id: str):
         "resource.html",
         doc=doc,
         related=search.related(doc, ui),
-        citation=citation(doc, url_for("pages.resource", doc_id=doc.id, language=doc.language, _external=True)),
+        citation=citation(
+            doc, url_for("pages.resource", doc_id=doc.id, language=doc.language, _external=True)
+        ),
     )
 
 
@@ -190,7 +192,11 @@ def _group_cities(counts) -> list[tuple[str, str, list]]:
         city = vocab.cities.get(count.value)
         groups.setdefault(city.country if city else "", []).append(count)
     result = [
-        (code, facet_label(vocab, "country", code, ui) if code else _("Other"), sorted(items, key=lambda c: c.label))
+        (
+            code,
+            facet_label(vocab, "country", code, ui) if code else _("Other"),
+            sorted(items, key=lambda c: c.label),
+        )
         for code, items in groups.items()
     ]
     return sorted(result, key=lambda g: g[1])

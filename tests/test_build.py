@@ -1,0 +1,209 @@
+"""Incremental and full builds: what they touch, what they report, and that they never break
+the index being served."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer import build as build_module
+from indexer import store
+from indexer.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+QUIET = {"say": lambda _: None}
+
+
+def _docs(index_dir: Path) -> dict[str, str]:
+    ix = whoosh_index.open_dir(str(store.current_generation(index_dir)))
+    with ix.searcher() as searcher:
+        return {f["path"]: f["title"] for f in searcher.reader().all_stored_fields()}
+
+
+def test_first_build_is_full_and_indexes_every_valid_file(built_index):
+    index_dir, report = built_index
+    assert report.mode == "full"
+    assert report.documents == report.added == 11
+    assert report.rejected == 12
+    assert "good/detected.md" in _docs(index_dir)
+
+
+def test_nothing_changed_touches_nothing(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    again = build(content_copy, index_dir, **QUIET)
+    assert again.mode == "incremental"
+    assert (again.added, again.changed, again.removed) == (0, 0, 0)
+    assert again.unchanged == 11
+
+
+def test_editing_one_file_updates_exactly_one_document(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    generation = store.current_generation(index_dir)
+    path = content_copy / "good" / "iskola.hu.md"
+    path.write_text(path.read_text("utf-8").replace("Budapesten", "Nagykállóban"), "utf-8")
+    report = build(content_copy, index_dir, **QUIET)
+    assert (report.added, report.changed, report.removed) == (0, 1, 0)
+    assert report.unchanged == 10
+    assert "Changed" not in report.summary() and "1 changed" in report.summary()
+    assert store.current_generation(index_dir) == generation  # updated in place
+    assert _docs(index_dir)["good/iskola.hu.md"] == "Roma gyerekek az iskolákban Nagykállóban"
+
+
+def test_touching_a_file_without_changing_it_is_not_a_change(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    path = content_copy / "good" / "iskola.hu.md"
+    os.utime(path, (1, 1))
+    assert build(content_copy, index_dir, **QUIET).changed == 0
+
+
+def test_removed_file_is_gone_and_added_file_appears(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    (content_copy / "good" / "scoala.ro.md").unlink()
+    (content_copy / "good" / "new.en.md").write_text(
+        "---\ntitle: A new resource\nthemes: [housing]\n---\nNew text about housing.\n", "utf-8"
+    )
+    report = build(content_copy, index_dir, **QUIET)
+    assert (report.added, report.changed, report.removed) == (1, 0, 1)
+    docs = _docs(index_dir)
+    assert "good/scoala.ro.md" not in docs
+    assert docs["good/new.en.md"] == "A new resource"
+
+
+def test_a_file_that_breaks_is_reported_and_removed(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    path = content_copy / "good" / "iskola.hu.md"
+    path.write_text(path.read_text("utf-8").replace("themes: [education]", "themes: [edukation]"))
+    report = build(content_copy, index_dir, **QUIET)
+    assert report.rejected == 13 and not report.ok
+    assert "good/iskola.hu.md" not in _docs(index_dir)
+
+
+def test_full_build_swaps_in_a_new_generation(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    first = store.current_generation(index_dir)
+    report = build(content_copy, index_dir, full=True, **QUIET)
+    assert report.mode == "full"
+    second = store.current_generation(index_dir)
+    assert second != first and first.exists()  # the previous one is kept for open readers
+    build(content_copy, index_dir, full=True, **QUIET)
+    assert not first.exists()  # older ones are removed
+
+
+def test_changed_vocabulary_forces_a_full_build(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    vocab = content_copy / "vocabulary.yml"
+    vocab.write_text(vocab.read_text("utf-8") + "\n# edited\n", "utf-8")
+    assert build(content_copy, index_dir, **QUIET).mode == "full"
+
+
+def test_a_crash_during_a_full_build_leaves_the_old_index_serving(
+    content_copy, tmp_path, monkeypatch
+):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    before = _docs(index_dir)
+    calls = {"n": 0}
+    real = build_module.document
+
+    def exploding(resource):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt("killed")
+        return real(resource)
+
+    monkeypatch.setattr(build_module, "document", exploding)
+    with pytest.raises(KeyboardInterrupt):
+        build(content_copy, index_dir, full=True, **QUIET)
+    assert _docs(index_dir) == before
+
+
+def test_killed_build_process_leaves_search_working(content_copy, tmp_path):
+    """SIGKILL a real full build half way; the served index still answers."""
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    for i in range(300):
+        (content_copy / "good" / f"bulk-{i}.en.md").write_text(
+            f"---\ntitle: Bulk resource {i}\n---\nHousing and schools, resource number {i}.\n",
+            "utf-8",
+        )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "indexer",
+            "build",
+            "--full",
+            "--content",
+            str(content_copy),
+            "--index",
+            str(index_dir),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    threading.Event().wait(1.5)
+    proc.kill()
+    proc.wait()
+    assert len(_docs(index_dir)) in (11, 311)
+    again = build(content_copy, index_dir, **QUIET)
+    assert again.documents == 311
+
+
+def test_a_second_build_waits_for_the_lock_then_gives_up_clearly(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    messages = []
+    with store.build_lock(index_dir, 1, messages.append):
+        with pytest.raises(store.BuildLockTimeout, match="another build is still updating"):
+            build(content_copy, index_dir, say=messages.append, lock_timeout=0.5)
+    assert any("waiting" in m for m in messages)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_build_prints_problems_and_summary_and_exits_1(content_copy, tmp_path):
+    result = _cli("build", "--content", str(content_copy), "--index", str(tmp_path / "ix"))
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert (
+        f"{content_copy.as_posix()}/rejected/unknown-theme.md:5: themes: unknown theme"
+        in result.stdout
+    )
+    assert lines[-1].startswith("Full build: 11 added, 0 changed, 0 removed, 0 unchanged;")
+    assert "12 files rejected" in lines[-1]
+
+
+def test_cli_exits_0_when_every_file_is_valid(content_copy, tmp_path):
+    import shutil
+
+    shutil.rmtree(content_copy / "rejected")
+    result = _cli("check", "--content", str(content_copy))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("Checked 11 files: 11 valid")
+
+
+def test_cli_names_a_missing_content_folder(tmp_path):
+    result = _cli("check", "--content", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr

@@ -1,0 +1,59 @@
+"""Contributed Markdown is rendered and sanitised: nothing that could run survives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indexer.markup import to_html, to_text
+
+
+@pytest.mark.parametrize(
+    "source, forbidden",
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ("<script>alert(1)</script>", "alert(1)"),
+        ('<img src=x onerror="alert(1)">', "onerror"),
+        ("[x](javascript:alert(1))", "javascript:"),
+        ("[x](JaVaScRiPt:alert(1))", "alert"),
+        ('<a href="data:text/html,<script>">x</a>', "data:"),
+        ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+        ('<div style="background:url(x)">x</div>', "style="),
+        ('<svg onload="alert(1)"></svg>', "onload"),
+        ('<form action="https://evil.example"><input></form>', "<form"),
+    ],
+)
+def test_dangerous_markup_is_removed(source, forbidden):
+    assert forbidden.lower() not in to_html(source).lower()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '## Title {onclick="alert(1)"}',
+        '<b onmouseover="alert(1)">x</b>',
+        "<p ONCLICK=alert(1)>x</p>",
+    ],
+)
+def test_no_element_keeps_an_event_handler(source):
+    assert not re.search(r"<[^>]*\\son\\w+\\s*=", to_html(source), re.IGNORECASE)
+
+
+def test_useful_markup_survives():
+    html = to_html(
+        "## Housing\n\nText with **bold**, a [link](https://example.org) and a note.[^1]\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: The note.\n"
+    )
+    assert '<h2 id="c-housing">Housing</h2>' in html
+    assert "<strong>bold</strong>" in html and "<table>" in html
+    assert 'href="https://example.org"' in html and 'rel="noopener noreferrer nofollow ugc"' in html
+    assert 'class="footnote"' in html
+
+
+def test_heading_ids_cannot_clash_with_page_ids():
+    assert 'id="c-main"' in to_html("# main")
+
+
+def test_plain_text_for_indexing():
+    assert to_text(to_html("## Title\n\nOne *two* &amp; three.")) == "Title One two & three."

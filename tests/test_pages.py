@@ -1,0 +1,143 @@
+"""The HTML pages: language prefix and redirects, content, errors, and no script from content."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from library.security import CSP
+
+
+def test_bare_root_redirects_by_accept_language(client):
+    response = client.get("/", headers={"Accept-Language": "cs-CZ,cs;q=0.9,en;q=0.5"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/cs/")
+    response = client.get("/", headers={"Accept-Language": "ja"})
+    assert response.headers["Location"].endswith("/en/")
+
+
+def test_bare_search_redirects_and_keeps_the_query(client):
+    response = client.get("/search?q=bydlen%C3%AD&theme=housing", headers={"Accept-Language": "bg"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/bg/search?q=bydlen%C3%AD&theme=housing"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/",
+        "/cs/search?q=bydleni",
+        "/en/search",
+        "/en/search?q=housing&theme=housing&sort=newest",
+        "/bg/resources/good/school-sopot",
+        "/en/resources/good/housing-karvina?language=cs",
+        "/en/themes/",
+        "/en/themes/housing",
+        "/en/cities/",
+        "/en/cities/karvina",
+        "/en/countries/CZ",
+        "/en/projects/roma-net",
+        "/en/types/report",
+        "/en/languages/hu",
+        "/en/years/2012",
+        "/en/steps/commitment",
+    ],
+)
+def test_pages_render(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.headers["Content-Security-Policy"] == CSP
+    ui = url.split("/")[1]
+    assert f'<html lang="{ui}">' in response.get_data(as_text=True)
+
+
+def test_resource_page_has_metadata_translations_and_citation(client):
+    html = client.get("/en/resources/good/housing-karvina?language=cs").get_data(as_text=True)
+    assert '<article class="resource" lang="cs">' in html
+    assert 'hreflang="en"' in html and "/en/cities/karvina" in html
+    assert "https://example.org/karvina" in html
+    assert re.search(
+        r'class="citation"[^>]*>Statutární město Karviná \(2012\) Sociální bydlení', html
+    )
+
+
+def test_results_page_shows_total_snippet_and_highlight(client):
+    html = client.get("/en/search?q=bydleni").get_data(as_text=True)
+    assert "resource found" in html or "resources found" in html
+    assert "<mark" in html
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/en/resources/nothing-here", 404),
+        ("/xx/", 404),
+        ("/en/themes/not-a-theme", 404),
+        ("/en/search?page=abc", 400),
+        ("/en/cities/atlantis", 404),
+    ],
+)
+def test_friendly_error_pages(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert "<h1>" in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+HOSTILE_QUERIES = [
+    "<script>alert(1)</script>",
+    '"unclosed phrase',
+    "title:",
+    "theme:",
+    "-",
+    "--",
+    '""',
+    "*",
+    "?",
+    "AND OR NOT",
+    "(((",
+    ")))",
+    "a" * 5000,
+    "x:y:z",
+    "\\",
+    "%00",
+    "\u0000",
+    "роми AND (",
+    "housing^3",
+    'field:"value',
+    "{}[]",
+    "near/3",
+    "ᚠᛇᚻ",
+    "🙂 🙂",
+    '-"a b"',
+    "city:Karviná",
+]
+
+
+ATTRIBUTE_HANDLER = re.compile(r"<[^>]*\\son\\w+\\s*=", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("q", HOSTILE_QUERIES)
+def test_no_query_gives_a_500_or_runs_script(client, q):
+    html = client.get("/en/search", query_string={"q": q})
+    assert html.status_code == 200, q
+    assert "<script" not in html.get_data(as_text=True).split("</head>")[1]
+    api = client.get("/api/search", query_string={"q": q})
+    assert api.status_code == 200, q
+    for result in api.get_json()["results"]:  # snippets are HTML: escaped, only <mark> added
+        assert "<script" not in result["snippet"]
+        assert not ATTRIBUTE_HANDLER.search(result["snippet"])
+
+
+def test_content_script_never_reaches_the_page(client):
+    html = client.get("/en/resources/good/hostile").get_data(as_text=True)
+    assert "<script" not in html.split("</head>")[1]
+    assert not ATTRIBUTE_HANDLER.search(html)
+    assert "javascript:" not in html
+    assert "&lt;script&gt;" in html  # the title is shown as text
+    assert 'href="https://example.org/ok"' in html
+
+
+def test_language_switcher_keeps_page_and_query(client):
+    html = client.get("/en/search?q=housing&theme=housing").get_data(as_text=True)
+    assert 'href="/cs/search?q=housing&amp;theme=housing"' in html
