@@ -128,3 +128,33 @@ def test_detected_language_is_stored_with_confidence(client):
     assert data["language"] == "en"
     assert data["language_declared"] is False
     assert 0.5 < data["language_confidence"] <= 1.0
+
+
+def test_csv_export_of_a_filtered_search(client):
+    import csv
+    import io
+
+    response = client.get("/api/search.csv?theme=housing")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["id", "language", "title"]
+    total = client.get("/api/search?theme=housing").get_json()["total"]
+    assert len(rows) - 1 == total
+    assert all("housing" in row[8].split(";") for row in rows[1:])
+
+
+def test_csv_cells_never_start_a_formula(client):
+    from library.exports import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("Housing") == "Housing"
+
+
+def test_atom_feed_of_a_search(client):
+    from xml.etree import ElementTree
+
+    response = client.get("/api/search.atom?q=housing")
+    assert response.mimetype == "application/atom+xml"
+    feed = ElementTree.fromstring(response.get_data())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert entries and all(e.find("a:updated", ns).text.endswith("T00:00:00Z") for e in entries)
