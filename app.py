@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,15 +18,15 @@ __all__ = ["create_app", "main"]
 
 
 def ensure_index(app) -> bool:
-    """Build or update the index from the content folder; False when nothing could be served."""
-    from indexer.__main__ import print_report
-    from indexer.build import build
-
+    """Build or update the index in a child process (the indexer loads full lemma dictionaries;
+    the web process stays lean). False when there is nothing that could be served."""
     content = Path(app.config["CONTENT_DIR"])
     index = Path(app.config["INDEX_DIR"])
-    report = build(content, index)
-    print_report(report, content)
-    return report.mode != "failed" or (index / "current").exists()
+    command = [sys.executable, "-m", "indexer", "build", "--content", str(content)]
+    result = subprocess.run([*command, "--index", str(index)], cwd=Path(__file__).parent)
+    if result.returncode not in (0, 1):
+        print("The index could not be updated; serving the previous one.", file=sys.stderr)
+    return (index / "current").exists()
 
 
 def main() -> int:
