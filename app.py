@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from library import create_app
+from library import create_app, search_ext
 
 __all__ = ["create_app", "main"]
 
@@ -38,6 +38,7 @@ def main() -> int:
     app = create_app()
     if not ensure_index(app):
         return 1
+    search_ext.service_of(app).warm()
     port = int(os.environ.get("PORT", "5000"))
     threads = int(os.environ.get("LIBRARY_THREADS", "4"))
     print(f"Serving the library on http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)

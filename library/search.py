@@ -86,6 +86,12 @@ class SearchService:
             state.postings, state.docids = {}, None
         return state
 
+    def warm(self) -> None:
+        """Load every language's analysis before the first visitor waits for it."""
+        schema = self._state().searcher.schema
+        for word in ("roma", "ромите", "ρομά"):
+            _word_terms(schema, word)
+
     def available(self) -> bool:
         return store.current_generation(self.index_dir) is not None
 

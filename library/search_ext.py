@@ -17,3 +17,7 @@ def init_app(app: Flask) -> None:
 
 def service() -> SearchService:
     return current_app.extensions[EXTENSION]
+
+
+def service_of(app: Flask) -> SearchService:
+    return app.extensions[EXTENSION]
