@@ -28,7 +28,8 @@ def _respond(status: int, message: str, extra: dict | None = None):
     if _wants_json():
         body = {"error": message, "status": status} | (extra or {})
         return jsonify(body), status
-    return render_template("error.html", status=status, message=message), status
+    parameter = (extra or {}).get("parameter")
+    return render_template("error.html", status=status, message=message, parameter=parameter), status
 
 
 def bad_parameter(err: BadParameter):

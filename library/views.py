@@ -126,6 +126,7 @@ def _results(endpoint: str, values: dict, heading: str | None, intro: dict | Non
         sorts=presenter.sort_links(args, req.sort, endpoint, view_values),
         action=url_for(endpoint, **view_values),
         kept_filters=[(k, v) for k in FACETS for v in args.getlist(k)],
+        visible_values=presenter.VISIBLE_VALUES,
     )
 
 
@@ -194,7 +195,7 @@ def _group_cities(counts) -> list[tuple[str, str, list]]:
     result = [
         (
             code,
-            facet_label(vocab, "country", code, ui) if code else _("Other"),
+            facet_label(vocab, "country", code, ui) if code else _("Other countries"),
             sorted(items, key=lambda c: c.label),
         )
         for code, items in groups.items()
