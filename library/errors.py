@@ -29,7 +29,9 @@ def _respond(status: int, message: str, extra: dict | None = None):
         body = {"error": message, "status": status} | (extra or {})
         return jsonify(body), status
     parameter = (extra or {}).get("parameter")
-    return render_template("error.html", status=status, message=message, parameter=parameter), status
+    return render_template(
+        "error.html", status=status, message=message, parameter=parameter
+    ), status
 
 
 def bad_parameter(err: BadParameter):

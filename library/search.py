@@ -129,7 +129,7 @@ class SearchService:
         }
         total = len(self._groups(state, filtered))
         suggestion = None
-        if total < SUGGEST_BELOW or plan.any_word:
+        if total < SUGGEST_BELOW or plan.any_word or _has_unknown_word(searcher, parsed.words):
             suggestion = _suggest(searcher, parsed.words, request.q)
         return SearchPage(
             request=request,
@@ -596,6 +596,15 @@ def sort_facet(facet: str, values: list[FacetCount], vocab: Vocabulary) -> list[
         order = {s.slug: s.order or 99 for s in vocab.steps.values()}
         return sorted(values, key=lambda v: (order.get(v.value, 99), v.label))
     return sorted(values, key=lambda v: (-v.count, v.label.casefold()))
+
+
+def _has_unknown_word(searcher, words: list[str]) -> bool:
+    """True when a word is in no resource, not even without its accents: likely a typo."""
+    reader = searcher.reader()
+    return any(
+        not any(reader.doc_frequency("all", t) for t in _analyse(searcher.schema, "all", w))
+        for w in words
+    )
 
 
 def _suggest(searcher, words: list[str], original: str) -> str | None:

@@ -141,3 +141,27 @@ def test_content_script_never_reaches_the_page(client):
 def test_language_switcher_keeps_page_and_query(client):
     html = client.get("/en/search?q=housing&theme=housing").get_data(as_text=True)
     assert 'href="/cs/search?q=housing&amp;theme=housing"' in html
+
+
+def test_an_unexpected_error_gives_a_friendly_500(client, app, monkeypatch):
+    service = app.extensions["library_search"]
+
+    def broken(request):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(service, "search", broken)
+    page = client.get("/en/search?q=x")
+    assert page.status_code == 500
+    assert "Something went wrong" in page.get_data(as_text=True)
+    assert "index exploded" not in page.get_data(as_text=True)
+    api = client.get("/api/search?q=x")
+    assert api.status_code == 500 and api.get_json()["error"] == "internal-error"
+
+
+def test_a_missing_index_says_how_to_build_it(tmp_path):
+    from library import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/en/search?q=x")
+    assert response.status_code == 503
+    assert "python -m indexer build" in response.get_data(as_text=True)

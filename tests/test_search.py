@@ -1,0 +1,89 @@
+"""Search behaviour on the fixture library: every word, then any word; phrases, exclusions,
+field filters, "did you mean", and themes reached through the vocabulary in any language."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def search(client, q, **params):
+    return client.get("/api/search", query_string={"q": q, **params}).get_json()
+
+
+def ids(data):
+    return [r["id"] for r in data["results"]]
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("vzdelavani romskych deti", "good/housing-karvina"),  # cs, no accents, other forms
+        ("bydleni v Karvine", "good/housing-karvina"),
+        ("общината", "good/school-sopot"),  # bg: the text says общините / Общината
+        ("iskolakban", "good/iskola.hu"),
+        ("școala", "good/scoala"),  # comma-below query, cedilla text
+        ("mediador gitano", "good/nested/deep/mediadores"),
+        ("vaccination", "good/detected"),
+    ],
+)
+def test_inflected_and_unaccented_queries_find_the_document(client, q, expected):
+    expected = expected.removesuffix(".hu")
+    assert ids(search(client, q))[0] == expected
+
+
+def test_all_words_must_match_before_any_word(client):
+    data = search(client, "mediators Karviná")
+    assert data["any_word"] is True  # no fixture has both words
+    assert data["total"] >= 2
+    assert search(client, "housing Karviná")["any_word"] is False
+
+
+def test_quoted_phrase_must_appear_in_order(client):
+    assert "good/housing-karvina" in ids(search(client, '"local support group"'))
+    assert "good/housing-karvina" not in ids(search(client, '"group support local"'))
+
+
+def test_excluded_words_remove_results(client):
+    with_word = ids(search(client, "mediators"))
+    without = ids(search(client, "mediators -vaccinations"))
+    assert "good/detected" in with_word and "good/detected" not in without
+
+
+def test_field_value_filters_in_the_query(client):
+    data = search(client, "roma country:CZ")
+    assert data["total"] >= 1
+    assert all("CZ" in r["countries"] for r in data["results"])
+    assert ids(search(client, "city:Karviná")) == ["good/housing-karvina"]
+
+
+def test_did_you_mean_comes_from_the_library_words(client):
+    assert search(client, "mediatros")["suggestion"] == "mediators"
+    assert search(client, "vacinations")["suggestion"] == "vaccinations"
+
+
+def test_no_suggestion_for_words_that_exist_without_their_accents(client):
+    assert search(client, "bydleni")["suggestion"] is None
+    assert search(client, "mediators")["suggestion"] is None
+
+
+@pytest.mark.parametrize("q", ["bydlení", "жилище", "lakhatás", "housing"])
+def test_theme_words_in_any_language_reach_the_theme(client, q):
+    data = search(client, q, per_page=50)
+    assert data["theme_matches"] == ["housing"] or "housing" in data["theme_matches"]
+    assert {"good/housing-karvina", "shared/explicit"} <= set(ids(data))
+
+
+def test_text_matches_rank_above_theme_only_matches(client):
+    data = search(client, "bydlení", per_page=50)
+    flags = [r["theme_match_only"] for r in data["results"]]
+    assert flags[0] is False and True in flags
+    assert flags == sorted(flags)  # every text match comes before every theme-only match
+
+
+def test_a_page_says_when_theme_matches_were_added(client):
+    html = client.get("/en/search?q=bydlen%C3%AD").get_data(as_text=True)
+    assert "Also showing resources on related themes" in html
+
+
+def test_no_theme_matches_when_the_words_name_no_theme(client):
+    assert search(client, "Karviná")["theme_matches"] == []
