@@ -272,18 +272,8 @@ class SearchService:
     def _hit(self, searcher, plan: _QueryPlan, docnum: int, score: float, theme_only: bool) -> Hit:
         stored = searcher.stored_fields(docnum)
         return Hit(
-            id=stored["docid"],
-            language=stored["language"],
-            title=stored["title"],
-            summary=stored.get("summary", ""),
+            **_common(stored),
             snippet=_snippet(searcher.schema, plan, stored),
-            type=stored.get("type", ""),
-            projects=_split(stored.get("project")),
-            cities=_split(stored.get("city")),
-            countries=_split(stored.get("country")),
-            themes=_split(stored.get("theme")),
-            steps=_split(stored.get("step")),
-            date=stored.get("date", ""),
             score=round(float(score), 4),
             theme_only=theme_only,
         )
@@ -549,21 +539,28 @@ def _split(value) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
+def _common(stored: dict) -> dict:
+    """The stored fields that a Hit and a Document share."""
+    return {
+        "id": stored["docid"],
+        "language": stored["language"],
+        "title": stored["title"],
+        "summary": stored.get("summary", ""),
+        "type": stored.get("type", ""),
+        "projects": _split(stored.get("project")),
+        "cities": _split(stored.get("city")),
+        "countries": _split(stored.get("country")),
+        "themes": _split(stored.get("theme")),
+        "steps": _split(stored.get("step")),
+        "date": stored.get("date", ""),
+    }
+
+
 def _document(stored: dict, translations: list[Translation]) -> Document:
     return Document(
-        id=stored["docid"],
-        language=stored["language"],
-        title=stored["title"],
-        summary=stored.get("summary", ""),
+        **_common(stored),
         html=stored.get("html", ""),
         text=stored.get("text", ""),
-        type=stored.get("type", ""),
-        projects=_split(stored.get("project")),
-        cities=_split(stored.get("city")),
-        countries=_split(stored.get("country")),
-        themes=_split(stored.get("theme")),
-        steps=_split(stored.get("step")),
-        date=stored.get("date", ""),
         source=stored.get("source", ""),
         publisher=stored.get("publisher", ""),
         path=stored.get("path", ""),
