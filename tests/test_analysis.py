@@ -201,3 +201,43 @@ def test_low_memory_mode_gives_the_same_terms():
         assert everything() == fast
     finally:
         analysis.set_low_memory(False)
+
+
+def test_whoosh_index_round_trip_finds_unaccented_inflected_query():
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.query import And, Or, Term
+
+    fields = {
+        f"{kind}_{lang}": TEXT(analyzer=factory(lang), phrase=True)
+        for kind, factory in FIELD_KINDS.items()
+        for lang in ("cs", "sk", "bg")
+    }
+    storage = RamStorage()
+    index = storage.create_index(Schema(id=ID(stored=True), **fields))
+    with index.writer() as writer:
+        for doc_id, lang, text in [
+            ("cs", "cs", "Vzdělávání romských dětí v sociálně vyloučených lokalitách"),
+            ("sk", "sk", "Bývanie v marginalizovaných rómskych osadách"),
+            ("bg", "bg", "Здравните медиатори в общините"),
+        ]:
+            writer.add_document(id=doc_id, **{f"{k}_{lang}": text for k in FIELD_KINDS})
+    reopened = storage.open_index()  # the schema comes back from its pickle
+
+    def search(lang, query):
+        words = [
+            Or(
+                [
+                    Term(f"{k}_{lang}", t, boost=FIELD_BOOSTS[k])
+                    for k in FIELD_KINDS
+                    for t in terms(lang, word, k, mode="query")
+                ]
+            )
+            for word in query.split()
+        ]
+        with reopened.searcher() as searcher:
+            return [hit["id"] for hit in searcher.search(And(words))]
+
+    assert search("cs", "romske deti vzdelavani") == ["cs"]
+    assert search("sk", "romska osada") == ["sk"]
+    assert search("bg", "община медиатор") == ["bg"]

@@ -27,8 +27,7 @@ _CUSTOM: dict[str, Stem] = {
     "sk_light": partial(cs.stem, lang="sk"),
     "sk_light_folded": partial(cs.stem, lang="sk", folded=True),
     "bg_light": bg.stem,
-    "sl_light": partial(sl.stem, lang="sl"),
-    "hr_light": partial(sl.stem, lang="hr"),
+    "sl_light": sl.stem,
 }
 
 _made: dict[str, Stem] = {}

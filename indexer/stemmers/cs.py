@@ -112,6 +112,6 @@ def stem(word: str, lang: str = "cs", folded: bool = False) -> str:
     word = _strip_possessive(word, possessive)
     if word and lang == "cs":
         word = _normalise_cs(word, folded)
-    elif len(word) > 3 and word[-2] == "e":
-        word = word[:-2] + word[-1]
+    elif len(word) > 3 and word[-2] == "e" and word[-3] != "i":
+        word = word[:-2] + word[-1]  # mobile e (deň / dňa), but not the diphthong ie
     return word
