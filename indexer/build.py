@@ -121,7 +121,14 @@ def _plan(
     for source in readers.find_files(content_dir):
         report.files += 1
         seen.add(source.relpath)
-        data = source.abspath.read_bytes()
+        try:
+            data = source.abspath.read_bytes()
+        except OSError as err:
+            plan.problems.append(
+                Problem(source.relpath, 1, "file", f"cannot be read ({err.strerror})")
+            )
+            report.rejected += 1
+            continue
         old = state.get(source.relpath)
         if old and old[0] == readers.file_sha(data):
             report.unchanged += 1

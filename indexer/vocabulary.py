@@ -17,10 +17,12 @@ import yaml
 from babel import Locale
 
 from .analysis import fold
-from .problems import Problem
+from .problems import WARNING, Problem
 from .readers import ContentLoader
 
 VOCABULARY_FILE = "vocabulary.yml"
+# Used when a content folder brings no vocabulary of its own.
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "content"
 CITIES_FILE = "cities.yml"
 KINDS = ("themes", "types", "projects", "steps", "actors")
 FALLBACK_LANGUAGE = "en"
@@ -128,6 +130,17 @@ def load(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
     digest = hashlib.sha1()
     for name in (VOCABULARY_FILE, CITIES_FILE):
         path = content_dir / name
+        if not path.exists() and (DEFAULT_DIR / name).exists():
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    "file",
+                    f"not in {content_dir}; using the library's own {DEFAULT_DIR / name}",
+                    WARNING,
+                )
+            )
+            path = DEFAULT_DIR / name
         if not path.exists():
             problems.append(Problem(name, 1, "file", f"missing: the content folder needs {name}"))
             continue

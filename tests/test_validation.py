@@ -69,3 +69,13 @@ def test_yaml_booleans_are_not_country_codes(tmp_path, fixture_content):
     result = check(content)
     assert result.rejected == 1
     assert "is not a country code" in result.problems[0].message
+
+
+def test_a_folder_without_vocabulary_uses_the_librarys_own(tmp_path):
+    (tmp_path / "a.en.md").write_text(
+        "---\ntitle: Housing in Sopot\nthemes: [housing]\ncities: [sopot]\n---\nText.\n", "utf-8"
+    )
+    result = check(tmp_path)
+    assert result.ok and result.documents == 1
+    assert {p.path for p in result.problems} == {"vocabulary.yml", "cities.yml"}
+    assert all(not p.is_error for p in result.problems)
