@@ -169,6 +169,8 @@ def browse_value(section: str, value: str):
         if city is None and not _known_value(facet, value):
             abort(404)
         intro["city"] = city
+    elif facet == "project" and value in vocab.projects:
+        intro["project"] = vocab.projects[value]
     elif not _known_value(facet, value):
         abort(404)
     heading = facet_label(vocab, facet, value, ui)

@@ -165,3 +165,17 @@ def test_a_missing_index_says_how_to_build_it(tmp_path):
     response = client.get("/en/search?q=x")
     assert response.status_code == 503
     assert "python -m indexer build" in response.get_data(as_text=True)
+
+
+def test_a_programme_page_says_what_the_programme_is(client):
+    html = client.get("/cs/projects/roma-net").get_data(as_text=True)
+    assert "Období: 2009-11 – 2013-01." in html
+    assert 'href="/cs/projects/urbact"' in html
+    assert "Municipality of Budapest" in html and 'href="https://example.org/roma-net"' in html
+
+
+def test_a_city_page_names_its_country_programmes_and_spellings(client):
+    html = client.get("/en/cities/karvina").get_data(as_text=True)
+    assert "Karviná, Czechia." in html
+    assert '<span lang="en">Karvina</span>' in html
+    assert 'href="/en/projects/roma-net"' in html
