@@ -79,3 +79,16 @@ def test_a_folder_without_vocabulary_uses_the_librarys_own(tmp_path):
     assert result.ok and result.documents == 1
     assert {p.path for p in result.problems} == {"vocabulary.yml", "cities.yml"}
     assert all(not p.is_error for p in result.problems)
+
+
+def test_check_warns_when_the_declared_language_looks_wrong(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Rómske deti v materských školách\nlanguage: cs\n---\n"
+        "Mesto podporuje rómske rodiny, aby ich deti chodili do materskej školy pravidelne. "
+        "Terénni pracovníci navštevujú domácnosti a pomáhajú rodičom s prihláškami.\n",
+        "utf-8",
+    )
+    result = check(tmp_path)
+    warnings = [p for p in result.problems if p.field == "language"]
+    assert result.ok and len(warnings) == 1 and not warnings[0].is_error
+    assert "'sk'" in warnings[0].message
