@@ -262,11 +262,19 @@ _KEYS: dict[str, Callable[[str, str, bool], tuple[str, ...]]] = {
 }
 
 
-@lru_cache(maxsize=300_000)
-def keys(kind: str, lang: str, word: str, index: bool = False) -> tuple[str, ...]:
-    """The index keys of one word (lower-cased here) for a field kind and language."""
+def _keys(kind: str, lang: str, word: str, index: bool) -> tuple[str, ...]:
     lowered = word.lower()
     return tuple(k for k in _KEYS[kind](lang, lowered, index) if k) or (fold(lowered),)
+
+
+# Words remembered per process: indexing sees many, the web process only query words.
+KEY_CACHE = {False: 300_000, True: 20_000}
+_cached_keys = {"keys": lru_cache(maxsize=KEY_CACHE[False])(_keys)}
+
+
+def keys(kind: str, lang: str, word: str, index: bool = False) -> tuple[str, ...]:
+    """The index keys of one word (lower-cased here) for a field kind and language."""
+    return _cached_keys["keys"](kind, lang, word, index)
 
 
 class KeyFilter(Filter):
@@ -345,4 +353,4 @@ def set_low_memory(enabled: bool) -> None:
     """True in the web process: lemmatiser dictionaries are read from the compressed streams."""
     if enabled != lemmas.low_memory():
         lemmas.set_low_memory(enabled)
-        keys.cache_clear()
+        _cached_keys["keys"] = lru_cache(maxsize=KEY_CACHE[enabled])(_keys)
