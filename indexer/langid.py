@@ -14,9 +14,9 @@ Rules, applied to langdetect's probabilities:
   not use (Macedonian ѓ ќ ѕ љ њ џ ј, Russian ы э ё, Ukrainian і ї є ґ, Belarusian ў, Serbian
   ђ ћ): a real Macedonian or Russian text almost always has one, a Bulgarian one never. The
   probabilities of the merged languages are added.
-* Czech / Slovak: when the text carries letters only one of them uses (cs ě ř ů, sk ä ô ľ ĺ ŕ)
-  and the detector picked the other, the letters win; without such letters the detector
-  decides.
+* Czech / Slovak and Croatian / Slovene: when the text carries letters only one of the pair
+  uses (cs ě ř ů, sk ä ô ľ ĺ ŕ, hr ć đ) and the detector picked the other, the letters win;
+  without such letters the detector decides.
 """
 
 from __future__ import annotations
@@ -38,8 +38,14 @@ WARN_CONFIDENCE = 0.9
 
 NOT_BULGARIAN = re.compile("[ѓќѕљњџјЃЌЅЉЊЏЈыэёЫЭЁіїєґўІЇЄҐЎђћЂЋ]")
 CYRILLIC_NEIGHBOURS = ("mk", "ru", "uk", "bg")
-CZECH_ONLY = re.compile("[ěřůĚŘŮ]")
-SLOVAK_ONLY = re.compile("[äôľĺŕÄÔĽĹŔ]")
+# Close pairs the detector mixes up, and letters only one language of the pair uses.
+NEIGHBOUR = {"cs": "sk", "sk": "cs", "hr": "sl", "sl": "hr"}
+OWN_LETTERS = {
+    "cs": re.compile("[ěřůĚŘŮ]"),
+    "sk": re.compile("[äôľĺŕÄÔĽĹŔ]"),
+    "hr": re.compile("[ćđĆĐ]"),
+    "sl": re.compile("(?!)"),  # Slovene has no letter Croatian lacks
+}
 HAS_LETTER = re.compile(r"[^\W\d_]")
 
 _factory: list[DetectorFactory] = []
@@ -69,15 +75,14 @@ def _probabilities(text: str) -> dict[str, float]:
 
 
 def _correct(text: str, probs: dict[str, float]) -> dict[str, float]:
-    """Apply the Cyrillic and Czech/Slovak rules of the module docstring."""
+    """Apply the Cyrillic and neighbour-letter rules of the module docstring."""
     best = max(probs, key=probs.get)
     if best in CYRILLIC_NEIGHBOURS and best != "bg" and not NOT_BULGARIAN.search(text):
         merged = sum(probs.pop(code, 0.0) for code in CYRILLIC_NEIGHBOURS)
         probs["bg"] = merged
-    elif best in ("cs", "sk"):
-        czech, slovak = bool(CZECH_ONLY.search(text)), bool(SLOVAK_ONLY.search(text))
-        other = {"cs": "sk", "sk": "cs"}[best]
-        if (best == "cs" and slovak and not czech) or (best == "sk" and czech and not slovak):
+    elif best in NEIGHBOUR:
+        other = NEIGHBOUR[best]
+        if OWN_LETTERS[other].search(text) and not OWN_LETTERS[best].search(text):
             probs[other] = probs.pop(best) + probs.get(other, 0.0)
     return probs
 

@@ -67,9 +67,12 @@ def test_cyrillic_rule(text, expected):
         ("Bydlení romských rodin v osadách", "cs"),
         ("Vzdelávanie detí", "sk"),
         ("Vzdělávání dětí", "cs"),
+        ("Pomoć obiteljima u Međimurju", "hr"),
+        ("Zapošljavanje žena u općini", "hr"),
+        ("Zaposlovanje žensk v občini", "sl"),
     ],
 )
-def test_czech_and_slovak_apart(text, expected):
+def test_close_neighbours_apart(text, expected):
     assert detect(text)[0] == expected
 
 
