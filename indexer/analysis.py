@@ -79,8 +79,10 @@ SPECS: dict[str, Spec] = {
     "bg": Spec(True, "bg_light", "bg_light"),
     "hr": Spec(True, "snowball:hr", "snowball:hr"),
     "sl": Spec(True, "sl_light", "sl_light"),
-    **{lang: _snowball(lang) for lang in ("hu", "ro", "es", "it", "el", "en", "pl", "de", "fr")},
-    "pt": _snowball("pt"),
+    **{
+        lang: _snowball(lang)
+        for lang in ("hu", "ro", "es", "it", "el", "en", "pl", "de", "fr", "pt")
+    },
 }
 
 # ---------------------------------------------------------------------------------------------

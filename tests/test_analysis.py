@@ -17,6 +17,7 @@ from indexer.analysis import (
     spelling_analyzer,
     terms,
 )
+from indexer.stemmers import stemmer
 
 # (language, words as in the document, the same words typed in another inflected form and
 # without diacritics). Every query word must meet its document word in at least one field kind.
@@ -80,6 +81,36 @@ def test_typed_query_meets_document_word(lang, in_text, typed):
 def test_query_typed_as_in_text_meets_precise_field(lang, in_text, typed):
     document = set(terms(lang, in_text, "precise"))
     assert set(terms(lang, in_text, "precise", mode="query")) <= document
+
+
+@pytest.mark.parametrize(
+    "name, forms",
+    [
+        ("bg_light", ["училище", "училища", "училищата"]),  # no -ища over-stem
+        ("bg_light", ["община", "общината", "общини", "общините"]),
+        ("bg_light", ["ученик", "ученици", "учениците"]),
+        ("cs_light", ["obec", "obce", "obcí", "obcemi"]),
+        ("cs_light", ["škola", "školy", "škole", "školách"]),
+        ("cs_light_folded", ["skola", "skoly", "skole", "skolach", "skolami"]),
+        ("cs_light_folded", ["rodina", "rodiny", "rodine", "rodinam", "rodinach"]),
+        ("sk_light", ["osada", "osady", "osade", "osadách", "osadami"]),
+        ("sk_light_folded", ["rodina", "rodiny", "rodine", "rodinach", "rodinami"]),
+        ("sl_light", ["naselje", "naselja", "naselju", "naseljih"]),
+    ],
+)
+def test_light_stemmers_conflate_inflected_forms(name, forms):
+    assert len({stemmer(name)(form) for form in forms}) == 1
+
+
+@pytest.mark.parametrize(
+    "name, apart",
+    [
+        ("cs_light", ["škola", "školka"]),  # inflection only, never derivation
+        ("cs_light_folded", ["cesta", "cesky"]),  # st is not turned into sk without the caron
+    ],
+)
+def test_light_stemmers_keep_different_words_apart(name, apart):
+    assert len({stemmer(name)(word) for word in apart}) == len(apart)
 
 
 @pytest.mark.parametrize(
