@@ -30,6 +30,7 @@ FALLBACK_LANGUAGE = "en"
 COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ"}
 EXTRA_LANGUAGES = {"rom": "Romani"}
+LANGUAGE_SCRIPTS = {"bg": "cyrillic", "el": "greek", "mk": "cyrillic", "ru": "cyrillic"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,22 @@ class City:
     source: str = ""
 
     def label(self, language: str) -> str:
-        return self.names.get(language) or self.name
+        """The name in that language, else the local name when it is in the same script,
+        else the English name (Велинград for Bulgarian readers, Velingrad for Czech ones)."""
+        if language in self.names:
+            return self.names[language]
+        if script(self.name) == LANGUAGE_SCRIPTS.get(language, "latin"):
+            return self.name
+        return self.names.get(FALLBACK_LANGUAGE) or self.name
+
+
+def script(text: str) -> str:
+    for char in text:
+        if "\u0370" <= char <= "\u03ff":
+            return "greek"
+        if "\u0400" <= char <= "\u04ff":
+            return "cyrillic"
+    return "latin"
 
 
 @dataclass

@@ -92,3 +92,12 @@ def test_check_warns_when_the_declared_language_looks_wrong(tmp_path):
     warnings = [p for p in result.problems if p.field == "language"]
     assert result.ok and len(warnings) == 1 and not warnings[0].is_error
     assert "'sk'" in warnings[0].message
+
+
+def test_city_names_follow_the_readers_script():
+    from indexer.vocabulary import City
+
+    city = City("velingrad", "Велинград", "BG", names={"en": "Velingrad"})
+    assert city.label("bg") == "Велинград" and city.label("cs") == "Velingrad"
+    assert City("kosice", "Košice", "SK", names={"hu": "Kassa"}).label("hu") == "Kassa"
+    assert City("kosice", "Košice", "SK", names={"en": "Kosice"}).label("it") == "Košice"
