@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from whoosh import highlight
@@ -38,6 +37,7 @@ logger = logging.getLogger(__name__)
 TITLE_BOOST = 2.0
 NEUTRAL_BOOST = 0.6
 SNIPPET_CHARS = 220
+WORD_CACHE_SIZE = 4096
 RELATED_LIMIT = 5
 SUGGEST_BELOW = 1
 LIST_FIELDS = ("theme", "city", "country", "project", "step")
@@ -393,9 +393,19 @@ def _word_query(schema, word: str) -> Query | None:
     return Or(terms)
 
 
-@lru_cache(maxsize=4096)
-def _word_terms_cached(schema_key: int, word: str) -> tuple[tuple[str, str, float], ...]:
-    schema = _SCHEMAS[schema_key]
+def _word_terms(schema, word: str) -> tuple[tuple[str, str, float], ...]:
+    """(field, term, boost) for one typed word in every language, memoised on the schema so the
+    cache goes away with the searcher that owns it."""
+    cache = schema.__dict__.setdefault("_library_word_terms", {})
+    found = cache.get(word)
+    if found is None:
+        if len(cache) >= WORD_CACHE_SIZE:
+            cache.clear()
+        found = cache[word] = _analyse_word(schema, word)
+    return found
+
+
+def _analyse_word(schema, word: str) -> tuple[tuple[str, str, float], ...]:
     found: dict[tuple[str, str], float] = {}
     for lang in analysis.LANGUAGES:
         for kind, boost in analysis.FIELD_BOOSTS.items():
@@ -411,15 +421,6 @@ def _word_terms_cached(schema_key: int, word: str) -> tuple[tuple[str, str, floa
     for text in _analyse(schema, "all", word):
         found[("all", text)] = NEUTRAL_BOOST
     return tuple((name, text, boost) for (name, text), boost in found.items())
-
-
-_SCHEMAS: dict[int, object] = {}
-
-
-def _word_terms(schema, word: str) -> tuple[tuple[str, str, float], ...]:
-    key = id(schema)
-    _SCHEMAS.setdefault(key, schema)
-    return _word_terms_cached(key, word)
 
 
 def _analyse(schema, field_name: str, text: str) -> list[str]:
