@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from .analysis import FIELD_KINDS, LANGUAGES, neutral_analyzer, spelling_analyzer
 from .markup import MARKUP_VERSION
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step")
 NEUTRAL = "xx"  # spelling field for resources in languages without their own analysis
 
@@ -35,7 +35,7 @@ def build_schema() -> Schema:
         "path": ID(stored=True, unique=True),
         "sha": ID(stored=True),
         "key": ID(stored=True, unique=True),
-        "docid": ID(stored=True),
+        "docid": ID(stored=True, sortable=True),  # a column: docnum -> resource id, fast
         "title": STORED(),
         "summary": STORED(),
         "html": STORED(),

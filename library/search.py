@@ -180,15 +180,9 @@ class SearchService:
         return result
 
     def _docids(self, state: _ThreadState) -> list:
+        """The resource id of every docnum, read once per searcher from the docid column."""
         if state.docids is None:
-            reader = state.searcher.reader()
-            column = reader.column_reader("docid") if reader.has_column("docid") else None
-            if column is not None:
-                state.docids = list(column)
-            else:
-                state.docids = [None] * reader.doc_count_all()
-                for docnum, stored in reader.iter_docs():
-                    state.docids[docnum] = stored["docid"]
+            state.docids = list(state.searcher.reader().column_reader("docid"))
         return state.docids
 
     def _groups(self, state: _ThreadState, docs: set[int]) -> set:
