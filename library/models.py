@@ -22,12 +22,13 @@ class SearchRequest:
 
 
 @dataclass(frozen=True)
-class Hit:
+class Resource:
+    """What every view of a resource carries: identity and the facet values."""
+
     id: str
     language: str
     title: str
     summary: str
-    snippet: str  # safe HTML: escaped text with <mark> around matched words
     type: str
     projects: list[str]
     cities: list[str]
@@ -35,6 +36,11 @@ class Hit:
     themes: list[str]
     steps: list[str]
     date: str
+
+
+@dataclass(frozen=True)
+class Hit(Resource):
+    snippet: str  # safe HTML: escaped text with <mark> around matched words
     score: float
     theme_only: bool = False
 
@@ -71,20 +77,9 @@ class Translation:
 
 
 @dataclass(frozen=True)
-class Document:
-    id: str
-    language: str
-    title: str
-    summary: str
+class Document(Resource):
     html: str  # sanitised at build time
     text: str
-    type: str
-    projects: list[str]
-    cities: list[str]
-    countries: list[str]
-    themes: list[str]
-    steps: list[str]
-    date: str
     source: str
     publisher: str
     path: str

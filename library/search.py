@@ -535,7 +535,7 @@ def _split(value) -> list[str]:
 
 
 def _common(stored: dict) -> dict:
-    """The stored fields that a Hit and a Document share."""
+    """The stored fields of the Resource part of a Hit or a Document."""
     return {
         "id": stored["docid"],
         "language": stored["language"],
