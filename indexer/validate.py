@@ -56,8 +56,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
     values, problems = _parse_fields(doc, vocab)
     if any(p.is_error for p in problems):
         return None, problems
-    id_, lang_from_name, name_problems = _id_and_suffix(doc, values)
-    problems += name_problems
+    id_, lang_from_name = _id_and_suffix(doc, values)
     html = to_html(doc.body)
     resource = Resource(
         path=doc.relpath,
@@ -118,11 +117,12 @@ def _parse_fields(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Probl
     return values, problems
 
 
-def _id_and_suffix(doc: RawDocument, values: dict) -> tuple[str, str | None, list[Problem]]:
+def _id_and_suffix(doc: RawDocument, values: dict) -> tuple[str, str | None]:
+    """The resource id and the language its file name gives, if any."""
     stem, suffix = split_language_suffix(doc.relpath)
     if suffix is not None and suffix not in language_codes():
         stem, suffix = doc.relpath[: -len(".md")], None
-    return values.get("id") or stem, suffix, []
+    return values.get("id") or stem, suffix
 
 
 def _countries(values: dict, vocab: Vocabulary) -> list[str]:

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from flask import Blueprint, Flask, abort, jsonify, request, url_for
 
 from . import i18n
-from .models import Hit, SearchPage
+from .models import FACETS, Hit, SearchPage
 from .params import BadParameter, search_request
 from .search_ext import service
 
@@ -21,7 +21,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-def _ui() -> str:
+def ui_parameter() -> str:
+    """The `ui` query parameter: which interface language links and labels use."""
     lang = request.args.get("ui") or "en"
     if lang not in i18n.supported():
         raise BadParameter("ui", f"must be one of {', '.join(i18n.supported())}")
@@ -71,14 +72,14 @@ def page_json(page: SearchPage, ui: str) -> dict:
 
 @bp.route("/search")
 def search():
-    ui = _ui()
+    ui = ui_parameter()
     page = service().search(search_request(request.args, ui))
     return jsonify(page_json(page, ui))
 
 
 @bp.route("/documents/<path:doc_id>")
 def document(doc_id: str):
-    ui = _ui()
+    ui = ui_parameter()
     language = request.args.get("language") or None
     doc = service().document(doc_id, language, ui)
     if doc is None:
@@ -100,9 +101,7 @@ def document(doc_id: str):
 
 @bp.route("/facets/<facet>")
 def facet_counts(facet: str):
-    from .models import FACETS
-
     if facet not in FACETS:
         abort(404)
-    ui = _ui()
+    ui = ui_parameter()
     return jsonify([asdict(c) for c in service().counts(facet, ui)])

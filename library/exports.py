@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Flask, Response, request, url_for
 
-from .api import _ui
+from .api import ui_parameter
 from .params import search_request
 from .search_ext import service
 
@@ -37,7 +37,7 @@ def _resource_url(hit, ui: str) -> str:
 
 @bp.route("/search.csv")
 def search_csv():
-    ui = _ui()
+    ui = ui_parameter()
     req = replace(search_request(request.args, ui), page=1, per_page=EXPORT_LIMIT)
     page = service().search(req)
     out = io.StringIO()
@@ -65,7 +65,7 @@ def _cell(text: str) -> str:
 
 @bp.route("/search.atom")
 def search_atom():
-    ui = _ui()
+    ui = ui_parameter()
     req = replace(
         search_request(request.args, ui, default_sort="newest"), page=1, per_page=FEED_LIMIT
     )
