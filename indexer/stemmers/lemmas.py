@@ -7,12 +7,17 @@ sparse index (web process: ~100 MB for all 15). Both modes return the same lemma
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from pathlib import Path
 
+import simplemma
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries import DefaultDictionaryFactory, StreamDictionaryFactory
+from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 
 # simplemma's own code for languages whose ISO code it does not use.
 SIMPLEMMA_CODE = {"hr": "hbs"}
@@ -25,45 +30,115 @@ WORD_CACHE = {False: 500_000, True: 20_000}
 THIN = 4
 
 
-class CompactStreamFactory(StreamDictionaryFactory):
-    """simplemma's stream dictionaries with a sparser block index (lookups stay exact: a
-    lookup bisects to a seed and decodes forward until it passes the key)."""
+_SLOTS = ("_data", "_pos", "_rev", "_count", "_firsts", "_blocks")
+_cache: dict[str, Path | None] = {"dir": None}
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Where decoded dictionaries are kept between processes (None: nowhere).
+
+    Decoding a dictionary and indexing its seeds takes 0.1-1.1 s per language; reading the
+    result back takes a few milliseconds, which is what keeps a one-file update quick."""
+    _cache["dir"] = Path(path) if path else None
+
+
+def _cache_file(lang: str) -> Path | None:
+    folder = _cache["dir"]
+    if folder is None:
+        return None
+    return folder / f"simplemma-{simplemma.__version__}" / f"{lang}.pickle"
+
+
+def _load_cached(lang: str) -> StreamMap | None:
+    path = _cache_file(lang)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return None
+    if not isinstance(state, tuple) or len(state) != len(_SLOTS):
+        return None
+    mapping = StreamMap.__new__(StreamMap)
+    for name, value in zip(_SLOTS, state, strict=True):
+        setattr(mapping, name, value)
+    return mapping
+
+
+def _save_cached(lang: str, mapping: StreamMap) -> None:
+    path = _cache_file(lang)
+    if path is None or not all(hasattr(mapping, name) for name in _SLOTS):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as handle:
+            pickle.dump(tuple(getattr(mapping, n) for n in _SLOTS), handle, protocol=5)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+class CachedStreamFactory(StreamDictionaryFactory):
+    """simplemma's stream dictionaries, read from the cache folder when they were decoded
+    before; ``thin`` keeps one seed in THIN (lookups stay exact: a lookup bisects to a seed and
+    decodes forward until it passes the key)."""
+
+    def __init__(self, cache_max_size: int = 8, thin: bool = False) -> None:
+        super().__init__(cache_max_size)
+        self._thin = thin
 
     def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
-        mapping = super()._get_dictionary_uncached(lang)
-        if hasattr(mapping, "_firsts") and hasattr(mapping, "_blocks"):
+        mapping = _load_cached(lang)
+        if mapping is None:
+            mapping = super()._get_dictionary_uncached(lang)
+            _save_cached(lang, mapping)
+        if self._thin and hasattr(mapping, "_firsts") and hasattr(mapping, "_blocks"):
             mapping._firsts = mapping._firsts[::THIN]
             mapping._blocks = mapping._blocks[::THIN]
         return mapping
 
 
-@lru_cache(maxsize=2)
-def _lemmatizer(low_memory: bool) -> Lemmatizer:
-    factory_class = CompactStreamFactory if low_memory else DefaultDictionaryFactory
-    strategy = DefaultStrategy(dictionary_factory=factory_class(cache_max_size=CACHE_LANGUAGES))
+@lru_cache(maxsize=3)
+def _lemmatizer(low_memory: bool, thin: bool) -> Lemmatizer:
+    if low_memory:
+        factory = CachedStreamFactory(cache_max_size=CACHE_LANGUAGES, thin=thin)
+    else:
+        factory = DefaultDictionaryFactory(cache_max_size=CACHE_LANGUAGES)
+    strategy = DefaultStrategy(dictionary_factory=factory)
     return Lemmatizer(cache_max_size=0, lemmatization_strategy=strategy)
 
 
 def _lemma(lang: str, word: str) -> str:
     code = SIMPLEMMA_CODE.get(lang, lang)
-    found = _lemmatizer(_state["low_memory"]).lemmatize(word, code).lower()
+    found = _lemmatizer(_state["low_memory"], _state["thin"]).lemmatize(word, code).lower()
     if not found or " " in found:
         return word
     return found
 
 
-_state: dict = {"low_memory": False, "lemma": lru_cache(maxsize=WORD_CACHE[False])(_lemma)}
+_state: dict = {
+    "low_memory": False,
+    "thin": True,
+    "lemma": lru_cache(maxsize=WORD_CACHE[False])(_lemma),
+}
 
 
-def set_low_memory(enabled: bool) -> None:
-    """Choose the dictionary backend (and cache size) for lemmas computed from now on."""
-    if enabled != _state["low_memory"]:
-        _state["low_memory"] = enabled
-        _state["lemma"] = lru_cache(maxsize=WORD_CACHE[enabled])(_lemma)
+def set_low_memory(enabled: bool, thin: bool = True) -> None:
+    """Choose the dictionary backend (and cache size) for lemmas computed from now on:
+    ``thin`` keeps one seed in THIN of simplemma's (the web process), else simplemma's own."""
+    if (enabled, thin) != (_state["low_memory"], _state["thin"]):
+        _state["low_memory"], _state["thin"] = enabled, thin
+        _state["lemma"] = lru_cache(maxsize=WORD_CACHE[enabled and thin])(_lemma)
 
 
 def low_memory() -> bool:
     return _state["low_memory"]
+
+
+def thin() -> bool:
+    return _state["thin"]
 
 
 def lemma(lang: str, word: str) -> str:
