@@ -8,12 +8,18 @@ hold slugs. Bump SCHEMA_VERSION when fields change: the next build then rebuilds
 
 from __future__ import annotations
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
-from .analysis import FIELD_KINDS, LANGUAGES, neutral_analyzer, spelling_analyzer
+from . import analysis
+from .analysis import FIELD_KINDS, LANGUAGES
 from .markup import MARKUP_VERSION
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+# Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
+# fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
+BLOCK_POSTINGS = 512
 FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step")
 NEUTRAL = "xx"  # spelling field for resources in languages without their own analysis
 
@@ -28,6 +34,39 @@ def body_field(kind: str, lang: str) -> str:
 
 def spell_field(lang: str) -> str:
     return f"spell_{lang if lang in LANGUAGES else NEUTRAL}"
+
+
+class KeyedText(TEXT):
+    """A TEXT field of one language and analysis kind that indexes a whole text at once.
+
+    Whoosh's own path runs the analyzer token by token for every field; a resource's title and
+    body reach several fields, so here the text is cut into words once (see
+    ``analysis.index_counts``) and each distinct word is keyed once. The terms, frequencies and
+    lengths are the ones the analyzer gives; queries still go through the analyzer.
+    """
+
+    def __init__(self, lang: str, kind: str, factory, phrase: bool = False) -> None:
+        super().__init__(analyzer=factory(lang) if lang != NEUTRAL else factory(), phrase=phrase)
+        self.lang = lang
+        self.kind = kind
+
+    def index(self, value, **kwargs):
+        if not isinstance(value, str) or kwargs:
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        if self.format.supports("positions"):
+            encode = self.format.encode
+            for term, found in analysis.index_positions(self.kind, self.lang, value).items():
+                yield term.encode("utf-8"), len(found), len(found) * boost, encode(found)
+        else:
+            for term, n in analysis.index_counts(self.kind, self.lang, value).items():
+                yield term.encode("utf-8"), n, n * boost, pack_uint(n)
+
+
+def codec() -> W3Codec:
+    """The codec every writer of the index uses (see BLOCK_POSTINGS)."""
+    return W3Codec(blocklimit=BLOCK_POSTINGS)
 
 
 def build_schema() -> Schema:
@@ -48,16 +87,17 @@ def build_schema() -> Schema:
         "date_desc": ID(sortable=True),
         "date_asc": ID(sortable=True),
         "title_sort": ID(sortable=True),
-        "all": TEXT(analyzer=neutral_analyzer(), phrase=True),
+        # The one field with positions: phrases are matched here, in any language.
+        "all": KeyedText(NEUTRAL, "neutral", analysis.neutral_analyzer, phrase=True),
     }
     for facet in FACETS:
         fields[facet] = KEYWORD(stored=True, commas=True, scorable=False)
     for lang in LANGUAGES:
         for kind, factory in FIELD_KINDS.items():
-            fields[title_field(kind, lang)] = TEXT(analyzer=factory(lang), phrase=True)
-            fields[body_field(kind, lang)] = TEXT(analyzer=factory(lang), phrase=True)
+            fields[title_field(kind, lang)] = KeyedText(lang, kind, factory)
+            fields[body_field(kind, lang)] = KeyedText(lang, kind, factory)
     for lang in (*LANGUAGES, NEUTRAL):
-        fields[spell_field(lang)] = TEXT(analyzer=spelling_analyzer(), phrase=False)
+        fields[spell_field(lang)] = KeyedText(NEUTRAL, "spelling", analysis.spelling_analyzer)
     return Schema(**fields)
 
 

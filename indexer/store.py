@@ -22,6 +22,7 @@ LOCK_FILE = ".build.lock"
 META_FILE = "meta.json"
 VOCABULARY_FILE = "vocabulary.json"
 GENERATION_PREFIX = "gen-"
+CACHE_DIR = ".cache"  # decoded lemma dictionaries, shared by builds and the web process
 
 
 class BuildLockTimeout(RuntimeError):

@@ -1,0 +1,103 @@
+"""Whoosh posting lists, field lengths and columns of one segment, read as numpy arrays.
+
+Whoosh's matchers walk postings one document at a time in Python, which is what made a search
+over a large library slow. A search here reads whole posting lists, so this module decodes the
+W3 codec's blocks (a pickled tuple of delta-coded ids, weights and values per block) straight
+into arrays. It relies on the block layout of whoosh-reloaded 2.7.5, which is pinned;
+``tests/test_engine.py`` compares every reader here with Whoosh's own matchers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import _length_byte_cache
+
+# Whoosh stores a field's length per document as one byte; this is the length each byte means.
+BYTE_TO_LENGTH = np.array(_length_byte_cache[:256], dtype=np.float32)
+NO_IDS = np.empty(0, dtype=np.int32)
+NO_WEIGHTS = np.empty(0, dtype=np.float32)
+
+
+def read_postings(segment, fieldname: str, btext: bytes, values: bool = False):
+    """(ids, weights, values) of one term in one segment (local document numbers, ascending;
+    values only when asked, as Whoosh's encoded bytes); None when the segment lacks the term."""
+    terms = segment._terms
+    try:
+        info = terms.term_info(fieldname, btext)
+    except (KeyError, TermNotFound):
+        return None
+    format_ = segment.schema[fieldname].format
+    matcher = segment._codec.postings_reader(terms._postfile, info, format_)
+    if not isinstance(matcher, W3LeafMatcher):  # an inlined list: walk it, it is short
+        return _walk(matcher, values)
+    ids, weights, found = [], [], []
+    while True:
+        matcher._read_data()
+        deltas, block_weights, block_values = matcher._data
+        count = matcher._blocklength
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if block_weights is None:
+            weights.append(np.ones(count, dtype=np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights, dtype=np.float32))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+        if values:
+            found.extend(block_values)
+        if matcher._lastblock:
+            break
+        matcher._goto(matcher._nextoffset)
+    all_ids = np.concatenate(ids).astype(np.int32) if len(ids) > 1 else ids[0].astype(np.int32)
+    all_weights = np.concatenate(weights) if len(weights) > 1 else weights[0]
+    return all_ids, all_weights, (tuple(found) if values else None)
+
+
+def _walk(matcher, values: bool):
+    ids, weights, found = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if values:
+            found.append(matcher.value())
+        matcher.next()
+    return (
+        np.asarray(ids, dtype=np.int32),
+        np.asarray(weights, dtype=np.float32),
+        tuple(found) if values else None,
+    )
+
+
+def field_lengths(segment, fieldname: str) -> np.ndarray:
+    """Each document's length in fieldname, as Whoosh's scorer sees it (one-byte quantised;
+    1 where the field is empty, like ``doc_field_length(..., default=1)``)."""
+    count = segment.doc_count_all()
+    perdoc = segment._perdoc
+    lenfield = _lenfield(fieldname)
+    codes = np.zeros(count, dtype=np.uint8)
+    if perdoc.has_column(lenfield):
+        column = perdoc._cached_reader(lenfield, LENGTHS_COLUMN)
+        stored = min(column._count, count)
+        if stored:
+            raw = column._dbfile.get(column._basepos, stored)
+            codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
+    lengths = BYTE_TO_LENGTH[codes]
+    lengths[codes == 0] = 1.0
+    return lengths
+
+
+def column_values(segment, fieldname: str) -> list:
+    """The values of a sortable field's column, one per document (deleted ones included)."""
+    return list(segment.column_reader(fieldname))
+
+
+def deleted(segment) -> np.ndarray:
+    """Local numbers of the segment's deleted documents."""
+    if not segment.has_deletions():
+        return NO_IDS
+    return np.fromiter(segment.deleted_docs_set, dtype=np.int32)
+
+
+def decode_positions(segment, fieldname: str, value: bytes) -> list[int]:
+    return segment.schema[fieldname].format.decode_positions(value)

@@ -1,0 +1,297 @@
+"""The search service: the web side's one door to the index.
+
+Turns a SearchRequest into a SearchPage and serves documents, related resources and browse
+counts. It keeps one Snapshot of the current index per process, shared by its threads, and
+opens a new one when a build has changed the index (a new generation, or a new ``meta.json``
+after an incremental update); until the new one is ready, other threads keep answering from
+the old one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from indexer import analysis, store
+from indexer.vocabulary import Vocabulary
+
+from .. import querytext
+from ..models import Document, FacetCount, Hit, SearchPage, SearchRequest, Stats, Translation
+from . import facets, matching, plan, ranking, snippets, suggest
+from .labels import merge_filters
+from .snapshot import Snapshot
+
+logger = logging.getLogger(__name__)
+RELATED_LIMIT = 5
+RELATED_BOOSTS = {"city": 3.0, "project": 2.0, "theme": 1.0, "step": 1.0}
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built yet in the configured folder."""
+
+
+class SearchService:
+    """Search, documents and counts over the current index generation."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._current: tuple[tuple, Snapshot] | None = None
+        self._reload = threading.Lock()
+        self._vocab_lock = threading.Lock()
+        self._vocab_key: tuple | None = None
+        self._vocab = Vocabulary()
+        analysis.set_low_memory(True)
+        analysis.set_dictionary_cache(self.index_dir / store.CACHE_DIR)
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def _state_key(self) -> tuple | None:
+        generation = store.current_generation(self.index_dir)
+        if generation is None:
+            return None
+        try:
+            meta = os.stat(generation / store.META_FILE)
+        except OSError:
+            return None
+        return (generation, meta.st_mtime_ns, meta.st_ino)
+
+    def snapshot(self) -> Snapshot:
+        key = self._state_key()
+        current = self._current
+        if key is None:
+            if current is not None:
+                return current[1]
+            raise IndexMissing(str(self.index_dir))
+        if current is not None and current[0] == key:
+            return current[1]
+        if current is not None and not self._reload.acquire(blocking=False):
+            return current[1]  # another thread is opening the new state; answer from the old
+        if current is None:
+            self._reload.acquire()
+        try:
+            current = self._current
+            if current is None or current[0] != key:
+                snapshot = Snapshot(key[0])
+                self._current = current = (key, snapshot)
+                logger.info("opened %s (toc %s)", key[0].name, snapshot.toc)
+            return current[1]
+        finally:
+            self._reload.release()
+
+    def warm(self) -> None:
+        """Open the index and load every language's analysis before the first visitor."""
+        snap = self.snapshot()
+        plan.warm(snap.schema)
+        for facet in ("theme", "language"):
+            snap.facet(facet)
+
+    def available(self) -> bool:
+        return store.current_generation(self.index_dir) is not None
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        generation = store.current_generation(self.index_dir)
+        if generation is None:
+            return self._vocab
+        path = generation / store.VOCABULARY_FILE
+        try:
+            key = (generation, path.stat().st_mtime_ns)
+        except OSError:
+            return self._vocab
+        with self._vocab_lock:
+            if key != self._vocab_key:
+                self._vocab = Vocabulary.from_json(path.read_text(encoding="utf-8"))
+                self._vocab_key = key
+        return self._vocab
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        snap = self.snapshot()
+        vocab = self.vocabulary
+        parsed = querytext.parse(request.q)
+        filters = merge_filters(request.filters, parsed.filters, vocab)
+        query = plan.QueryPlan.make(snap.schema, parsed, vocab)
+        found = matching.match(snap, query)
+        masks = facets.filter_masks(snap, filters)
+        filtered = facets.apply(found.docs, masks)
+        total = snap.count_resources(filtered)
+        hits = self._page_hits(snap, query, found, filtered, request)
+        counts = facets.all_counts(snap, found.docs, masks, filters, vocab, request.ui_language)
+        suggestion = None
+        if suggest.wanted(snap, parsed.words, total, found.any_word):
+            suggestion = self._suggestion(snap, parsed.words, request, filters, total)
+        return SearchPage(
+            request=request,
+            total=total,
+            hits=hits,
+            facets=counts,
+            suggestion=suggestion,
+            any_word=found.any_word,
+            theme_matches=query.themes if found.theme_only.any() else [],
+            ignored=parsed.ignored,
+        )
+
+    def _suggestion(self, snap, words, request, filters, total) -> str | None:
+        """A correction that finds more than the query did (or as much, when it replaces a word
+        found nowhere), or None."""
+        lang = suggest.query_language(snap, words, request.ui_language)
+        text = suggest.suggestion(snap, words, lang)
+        if text is None:
+            return None
+        parsed = querytext.parse(text)
+        query = plan.QueryPlan.make(snap.schema, parsed, self.vocabulary)
+        found = matching.match(snap, query)
+        better = snap.count_resources(facets.apply(found.docs, facets.filter_masks(snap, filters)))
+        unknown = not all(suggest.known(snap, w) for w in words)
+        return text if better > total or (unknown and better and better >= total) else None
+
+    def _page_hits(self, snap, query, found, filtered, request: SearchRequest) -> list[Hit]:
+        if not filtered.any():
+            return []
+        limit = request.page * request.per_page
+        sort = request.sort
+        if sort == "relevance" and not query.has_text:
+            sort = "newest"
+        prefer = filtered & snap.mask(snap.facet("language").docs_of(request.ui_language))
+        if sort == "relevance":
+            text_docs = filtered & ~found.theme_only
+            ranked = ranking.top(snap, text_docs, -found.scores, limit, prefer & text_docs)
+            themed = filtered & found.theme_only
+            if len(ranked) < limit and themed.any():
+                seen = {int(snap.resource[d]) for d in ranked}
+                ranked += ranking.top(
+                    snap, themed, snap.rank("newest"), limit - len(ranked), prefer, skip=seen
+                )
+        else:
+            ranked = ranking.top(snap, filtered, snap.rank(sort), limit, prefer)
+        start = (request.page - 1) * request.per_page
+        scored = sort == "relevance"
+        return [
+            self._hit(snap, query, doc, found.scores[doc] if scored else 0.0, found.theme_only[doc])
+            for doc in ranked[start:limit]
+        ]
+
+    def _hit(self, snap: Snapshot, query, doc: int, score: float, theme_only) -> Hit:
+        stored = snap.stored(doc)
+        return Hit(
+            **_common(stored),
+            snippet=snippets.snippet(stored, query.highlight_words),
+            score=round(float(score), 4),
+            theme_only=bool(theme_only),
+        )
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def _versions(self, snap: Snapshot, doc_id: str) -> list[dict]:
+        number = snap.resource_number.get(doc_id)
+        if number is None:
+            return []
+        docs = [d for d in snap.versions(number).tolist() if snap.live[d]]
+        return sorted((snap.stored(d) for d in docs), key=lambda s: s["language"])
+
+    def document(self, doc_id: str, language: str | None = None, ui: str = "en") -> Document | None:
+        """One language version of a resource: the asked one, else the UI language, else any."""
+        versions = self._versions(self.snapshot(), doc_id)
+        if not versions:
+            return None
+        by_language = {s["language"]: s for s in versions}
+        if language is not None:
+            stored = by_language.get(language)
+            if stored is None:
+                return None
+        else:
+            stored = by_language.get(ui) or by_language.get("en") or versions[0]
+        translations = [
+            Translation(s["language"], s["title"])
+            for s in versions
+            if s["language"] != stored["language"]
+        ]
+        return _document(stored, translations)
+
+    def languages_of(self, doc_id: str) -> list[str]:
+        return sorted(s["language"] for s in self._versions(self.snapshot(), doc_id))
+
+    def related(self, doc: Document, ui: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+        """Resources sharing cities, projects, themes or steps, one version each."""
+        snap = self.snapshot()
+        scores = np.zeros(snap.size)
+        shared = {"city": doc.cities, "project": doc.projects, "theme": doc.themes}
+        shared["step"] = doc.steps
+        for facet, values in shared.items():
+            table = snap.facet(facet)
+            for value in values:
+                scores[table.docs_of(value)] += RELATED_BOOSTS[facet]
+        others = scores > 0
+        number = snap.resource_number.get(doc.id)
+        if number is not None:
+            others[snap.versions(number)] = False
+        if not others.any():
+            return []
+        prefer = others & snap.mask(snap.facet("language").docs_of(ui))
+        ranked = ranking.top(snap, others, -scores, limit, prefer)
+        empty = plan.QueryPlan()
+        return [self._hit(snap, empty, d, scores[d], False) for d in ranked]
+
+    # -- browsing ----------------------------------------------------------------------------
+
+    def counts(
+        self, facet: str, ui: str, filters: dict[str, list[str]] | None = None
+    ) -> list[FacetCount]:
+        """How many resources carry each value of a facet (within filters, when given)."""
+        snap = self.snapshot()
+        filters = filters or {}
+        masks = facets.filter_masks(snap, filters)
+        return facets.counts(
+            snap, facet, snap.live, masks, filters.get(facet, []), self.vocabulary, ui
+        )
+
+    def stats(self) -> Stats:
+        snap = self.snapshot()
+        meta = store.read_json(snap.generation / store.META_FILE)
+        languages = snap.facet("language").resource_counts(snap.live)
+        return Stats(
+            documents=int(snap.live.sum()),
+            resources=snap.count_resources(snap.live),
+            languages=int((languages > 0).sum()),
+            built=meta.get("built", ""),
+        )
+
+
+def _split(value) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _common(stored: dict) -> dict:
+    """The stored fields of the Resource part of a Hit or a Document."""
+    return {
+        "id": stored["docid"],
+        "language": stored["language"],
+        "title": stored["title"],
+        "summary": stored.get("summary", ""),
+        "type": stored.get("type", ""),
+        "projects": _split(stored.get("project")),
+        "cities": _split(stored.get("city")),
+        "countries": _split(stored.get("country")),
+        "themes": _split(stored.get("theme")),
+        "steps": _split(stored.get("step")),
+        "date": stored.get("date", ""),
+    }
+
+
+def _document(stored: dict, translations: list[Translation]) -> Document:
+    return Document(
+        **_common(stored),
+        html=stored.get("html", ""),
+        text=stored.get("text", ""),
+        source=stored.get("source", ""),
+        publisher=stored.get("publisher", ""),
+        path=stored.get("path", ""),
+        language_declared=bool(stored.get("language_declared", True)),
+        language_confidence=float(stored.get("language_confidence", 1.0)),
+        translations=translations,
+    )
