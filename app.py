@@ -1,7 +1,10 @@
-"""Serve the library: `python app.py` updates the index, then serves it with waitress.
+"""Serve the library: `python app.py` updates the index, then serves it with gunicorn.
 
-`flask --app app run` also works (Flask finds `create_app`); it serves whatever index exists.
-Settings: LIBRARY_CONTENT_DIR, LIBRARY_INDEX_DIR, PORT (default 5000), LIBRARY_THREADS.
+Several worker processes (one per core by default) each answer from their own snapshot of the
+same index files, with a few threads each for keep-alive connections; each notices a finished
+build on its next request. `flask --app app run` also works (Flask finds `create_app`) and
+serves whatever index exists. Settings: LIBRARY_CONTENT_DIR, LIBRARY_INDEX_DIR, PORT (default
+5000), LIBRARY_WORKERS (processes), LIBRARY_THREADS (threads per process).
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from library import create_app, search_ext
 
 __all__ = ["create_app", "main"]
 
+DEFAULT_THREADS = 8
+KEEPALIVE_SECONDS = 15
+
 
 def ensure_index(app) -> bool:
-    """Build or update the index in a child process (the indexer loads full lemma dictionaries;
-    the web process stays lean). False when there is nothing that could be served."""
+    """Build or update the index in a child process (the indexer loads its own dictionaries
+    and worker processes; the web process stays lean). False when nothing could be served."""
     content = Path(app.config["CONTENT_DIR"])
     index = Path(app.config["INDEX_DIR"])
     command = [sys.executable, "-m", "indexer", "build", "--content", str(content)]
@@ -29,20 +35,59 @@ def ensure_index(app) -> bool:
     return (index / "current").exists()
 
 
+def _setting(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return max(1, int(value)) if value.isdigit() else default
+
+
+def serve(app, port: int, workers: int, threads: int) -> None:
+    """Run app under gunicorn's threaded workers on 127.0.0.1:port until interrupted."""
+    from gunicorn.app.base import BaseApplication
+
+    def worker_ready(worker) -> None:
+        search_ext.service_of(app).warm()  # each process opens the index before serving
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            options = {
+                "bind": f"127.0.0.1:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": threads,
+                "keepalive": KEEPALIVE_SECONDS,
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "post_worker_init": worker_ready,
+                "proc_name": "library",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    Server().run()
+
+
 def main() -> int:
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    from waitress import serve
-
     app = create_app()
     if not ensure_index(app):
         return 1
-    search_ext.service_of(app).warm()
     port = int(os.environ.get("PORT", "5000"))
-    threads = int(os.environ.get("LIBRARY_THREADS", "4"))
-    print(f"Serving the library on http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
-    serve(app, host="127.0.0.1", port=port, threads=threads, ident="library")
+    workers = _setting("LIBRARY_WORKERS", os.cpu_count() or 1)
+    threads = _setting("LIBRARY_THREADS", DEFAULT_THREADS)
+    print(
+        f"Serving the library on http://127.0.0.1:{port}/ "
+        f"({workers} processes × {threads} threads; Ctrl+C to stop)",
+        flush=True,
+    )
+    serve(app, port, workers, threads)
     return 0
 
 
