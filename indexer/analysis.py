@@ -353,25 +353,37 @@ FIELD_BOOSTS: dict[str, float] = {"precise": 2.0, "folded": 1.0, "trunc": 0.5}
 # Whole documents at build time: each text is cut into words once, each distinct word is keyed
 # once per kind, and a field receives its terms already counted.
 
-_memo: dict[str, object] = {"value": None, "words": None}
+_MEMO_SIZE = 4
+_memo: list[tuple[str, tuple]] = []
 
 
 def _word_table(value: str) -> tuple[dict[str, int], dict[str, list[int]]]:
-    """(lower-cased word -> count, lower-cased word -> positions) for the index side, memoised
-    for the last text seen: a document's title and body reach several fields in a row."""
-    if _memo["value"] is value:
-        return _memo["words"]  # type: ignore[return-value]
+    """(lower-cased word -> count, lower-cased word -> positions) for the index side, the same
+    words ``WordTokenizer`` gives in index mode. The last few texts are remembered: a
+    document's title and body each reach several fields in a row."""
+    for seen, table in _memo:
+        if seen is value or seen == value:
+            return table
+    text = normalise(value).lower()
     counts: dict[str, int] = {}
     positions: dict[str, list[int]] = {}
     pos = 0
-    for word, _start, _end, compound in words(value):
-        lowered = word.lower()
-        counts[lowered] = counts.get(lowered, 0) + 1
-        positions.setdefault(lowered, []).append(pos)
-        if not compound:
-            pos += 1
-    _memo["value"], _memo["words"] = value, (counts, positions)
-    return counts, positions
+    for whole in _WORD.findall(text):
+        if _JOINERS.search(whole) is None:  # most words: no hyphen, no apostrophe
+            if len(whole) <= MAX_WORD:
+                counts[whole] = counts.get(whole, 0) + 1
+                positions.setdefault(whole, []).append(pos)
+                pos += 1
+            continue
+        for word, _start, _end, compound in words(whole):
+            counts[word] = counts.get(word, 0) + 1
+            positions.setdefault(word, []).append(pos)
+            if not compound:
+                pos += 1
+    table = (counts, positions)
+    _memo.insert(0, (value, table))
+    del _memo[_MEMO_SIZE:]
+    return table
 
 
 def index_counts(kind: str, lang: str, value: str) -> dict[str, int]:

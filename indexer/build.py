@@ -80,7 +80,7 @@ def build(
     started = time.monotonic()
     # Exact lemmas at a fraction of the fast mode's memory, so several workers fit (measured).
     analysis.set_low_memory(True, thin=False)
-    analysis.set_dictionary_cache(index_dir / store.CACHE_DIR)
+    analysis.set_dictionary_cache(store.cache_dir())
     with store.build_lock(index_dir, lock_timeout, say):
         report = _build_locked(content_dir, index_dir, full, _workers(workers))
     report.seconds = time.monotonic() - started
@@ -297,6 +297,7 @@ def document(resource: Resource) -> dict:
     from .analysis import fold
 
     body = " ".join((resource.summary, resource.text))
+    everything = " ".join((resource.title, body))  # one object for both fields: read once
     doc = {
         "path": resource.path,
         "sha": resource.sha,
@@ -314,7 +315,7 @@ def document(resource: Resource) -> dict:
         "date_desc": resource.date or "0000",
         "date_asc": resource.date or "9999",
         "title_sort": fold(resource.title).lower()[:TITLE_SORT_LENGTH],
-        "all": " ".join((resource.title, body)),
+        "all": everything,
         "theme": ",".join(resource.themes),
         "city": ",".join(resource.cities),
         "country": ",".join(resource.countries),
@@ -323,7 +324,7 @@ def document(resource: Resource) -> dict:
         "language": resource.language,
         "year": str(resource.year) if resource.year else "",
         "step": ",".join(resource.steps),
-        spell_field(resource.language): " ".join((resource.title, body)),
+        spell_field(resource.language): everything,
     }
     if resource.language in LANGUAGES:
         for kind in FIELD_KINDS:

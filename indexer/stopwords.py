@@ -22,6 +22,7 @@ is not.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _WORDS: dict[str, str] = {
     "cs": """
@@ -268,6 +269,7 @@ _BY_FOLDED = _languages_by_word(FOLDED_STOPWORDS)
 _NONE: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=65536)
 def _lowered(word: str) -> tuple[str, bool]:
     """(lower-case NFC word, whether it is written without diacritics)."""
     lowered = unicodedata.normalize("NFC", word.lower())

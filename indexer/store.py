@@ -22,11 +22,20 @@ LOCK_FILE = ".build.lock"
 META_FILE = "meta.json"
 VOCABULARY_FILE = "vocabulary.json"
 GENERATION_PREFIX = "gen-"
-CACHE_DIR = ".cache"  # decoded lemma dictionaries, shared by builds and the web process
 
 
 class BuildLockTimeout(RuntimeError):
     """Another build held the lock for longer than we were willing to wait."""
+
+
+def cache_dir() -> Path:
+    """Where derived data that depends only on installed packages (decoded lemma dictionaries)
+    is kept between processes and index folders: $LIBRARY_CACHE_DIR, else the user's cache."""
+    configured = os.environ.get("LIBRARY_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "roma-inclusion-library"
 
 
 def current_generation(index_dir: Path) -> Path | None:

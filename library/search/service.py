@@ -45,7 +45,7 @@ class SearchService:
         self._vocab_key: tuple | None = None
         self._vocab = Vocabulary()
         analysis.set_low_memory(True)
-        analysis.set_dictionary_cache(self.index_dir / store.CACHE_DIR)
+        analysis.set_dictionary_cache(store.cache_dir())
 
     # -- opening -----------------------------------------------------------------------------
 

@@ -1,14 +1,15 @@
 """The passage shown under a result: where most query words meet, with those words marked.
 
-Only the shown results get a snippet. Words of the text are compared with the query words as
-the index compares them (same keys per language and kind), in two steps so that the
-lemmatiser, the costly part, runs only on the few dozen words of the chosen passage:
+Only the shown results get a snippet, and the whole text is never analysed word by word:
 
-1. every word is keyed without its lemma (folded stem, first letters, neutral form) and the
-   window of ``SNIPPET_CHARS`` with the most distinct query words wins (then the most hits,
-   then the earliest);
-2. inside that window the remaining words are keyed with their lemma too, so an irregular
-   form (``dětí`` for ``dítě``) is marked as well.
+1. The text is folded letter for letter (``š`` → ``s``, offsets unchanged) and one regular
+   expression finds the words that begin like a query word (first two folded letters). Only
+   those are keyed as the index keys them without the lemma (folded stem, first letters,
+   neutral form); the ones whose key meets the query word's are hits.
+2. The window of ``SNIPPET_CHARS`` holding the most distinct query words wins (then the most
+   hits, then the earliest); a second window is added when it shows words the first lacks.
+3. Inside the chosen windows every word is keyed with its lemma too, so an irregular form
+   (``dětí`` for ``dítě``) is marked as well; the lemmatiser sees a few dozen words at most.
 
 Marks go around whole words as they stand in the text; function words are never marked; a
 passage starts and ends on word boundaries, with "…" where the text goes on.
@@ -17,141 +18,195 @@ passage starts and ends on word boundaries, with "…" where the text goes on.
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer import analysis, stopwords
 
 SNIPPET_CHARS = 220
 LEAD_CHARS = 60
 MAX_PASSAGES = 2
+PREFIX = 2
 ELLIPSIS = "…"
+_LETTERS = re.compile(r"(?:[^\W_][\u0300-\u036f]*)+")
+
+
+class _OneLetterFold(dict):
+    """``str.translate`` table: each character to the first letter of its folded, lower-case
+    form, so the folded text keeps every offset of the original."""
+
+    def __missing__(self, code: int) -> str:
+        folded = analysis.fold(chr(code)).lower()
+        char = folded[:1] if folded and not unicodedata.combining(folded[0]) else chr(code)
+        if unicodedata.combining(chr(code)):
+            char = chr(code)
+        self[code] = char
+        return char
+
+
+_ONE_LETTER = _OneLetterFold()
 
 
 @dataclass
-class _Word:
+class _Query:
+    """The query words' keys for one document language: key -> index of the word."""
+
+    lang: str
+    count: int
+    cheap: dict[str, dict[str, int]]
+    full: dict[str, dict[str, int]]
+    finder: re.Pattern | None
+
+
+@lru_cache(maxsize=256)
+def _query(lang: str, words: tuple[str, ...]) -> _Query:
+    kinds = ("folded", "trunc") if lang in analysis.SPECS else ()
+    cheap: dict[str, dict[str, int]] = {"neutral": {}, **{k: {} for k in kinds}}
+    full: dict[str, dict[str, int]] = {}
+    prefixes = set()
+    for i, word in enumerate(words):
+        for key in analysis.terms("xx", word, "neutral", mode="query"):
+            cheap["neutral"].setdefault(key, i)
+            prefixes.add(key[:PREFIX].lower())
+        for kind in kinds:
+            for key in analysis.terms(lang, word, kind, mode="query"):
+                cheap[kind].setdefault(key, i)
+        if lang in analysis.SPECS:
+            for kind in ("precise", "folded", "trunc"):
+                for key in analysis.terms(lang, word, kind, mode="query"):
+                    full.setdefault(kind, {}).setdefault(key, i)
+    prefixes.discard("")
+    finder = None
+    if prefixes:
+        alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+        finder = re.compile(rf"(?<![^\W_])(?:{alternatives})(?:[^\W_][\u0300-\u036f]*)*")
+    return _Query(lang, len(words), cheap, full, finder)
+
+
+@lru_cache(maxsize=65536)
+def _cheap_keys(lang: str, lowered: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if stopwords.is_stopword(lang, lowered):
+        return ()
+    found = [("neutral", (analysis.fold(lowered),))]
+    if lang in analysis.SPECS:
+        found += [(kind, analysis.keys(kind, lang, lowered)) for kind in ("folded", "trunc")]
+    return tuple(found)
+
+
+def _full_keys(lang: str, lowered: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if lang not in analysis.SPECS or stopwords.is_stopword(lang, lowered):
+        return ()
+    return tuple(
+        (kind, analysis.keys(kind, lang, lowered, True)) for kind in ("precise", "folded", "trunc")
+    )
+
+
+def _hit(keys, table: dict[str, dict[str, int]]) -> int:
+    for kind, found in keys:
+        wanted = table.get(kind)
+        if wanted:
+            for key in found:
+                if key in wanted:
+                    return wanted[key]
+    return -1
+
+
+@dataclass
+class _Mark:
     start: int
     end: int
-    text: str
-    hit: int = -1  # index of the query word it matches
+    word: int  # index of the query word it matches
 
 
 def snippet(stored: dict, words: list[str]) -> str:
     """Safe HTML: the best passage of the summary and text with matched words in <mark>."""
     text = " ".join(x for x in (stored.get("summary", ""), stored.get("text", "")) if x)
-    lang = stored.get("language", "")
-    content = [w for w in words if not _function_word(w)] or words
+    content = [w for w in words if not stopwords.stopword_languages(w)] or words
     if content and text:
-        tokens = _tokens(text)
-        query = [_query_keys(lang, w) for w in content]
-        for token in tokens:
-            token.hit = _cheap_hit(lang, token.text, query)
-        passages = _passages(tokens, len(content))
-        if passages:
-            for first, last in passages:
-                for token in tokens[first : last + 1]:
-                    if token.hit < 0 and not stopwords.is_stopword(lang, token.text):
-                        token.hit = _full_hit(lang, token.text, query)
-            return f" {ELLIPSIS} ".join(_render(text, tokens, a, b) for a, b in passages)
-    plain = stored.get("summary") or stored.get("text", "")
-    return _plain(plain)
+        query = _query(stored.get("language", ""), tuple(w.lower() for w in content))
+        marks = _cheap_marks(text, query)
+        windows = _windows(text, marks, query.count)
+        if windows:
+            return f" {ELLIPSIS} ".join(_render(text, a, b, query) for a, b in windows)
+    return _plain(stored.get("summary") or stored.get("text", ""))
 
 
-def _function_word(word: str) -> bool:
-    return bool(stopwords.stopword_languages(word))
+def _cheap_marks(text: str, query: _Query) -> list[_Mark]:
+    if query.finder is None:
+        return []
+    folded = text.translate(_ONE_LETTER)
+    marks = []
+    for found in query.finder.finditer(folded):
+        start, end = found.span()
+        word = text[start:end]
+        index = _hit(_cheap_keys(query.lang, analysis.normalise(word).lower()), query.cheap)
+        if index >= 0:
+            marks.append(_Mark(start, end, index))
+    return marks
 
 
-def _tokens(text: str) -> list[_Word]:
-    return [_Word(s, e, w) for w, s, e, compound in analysis.words(text) if not compound]
-
-
-def _kinds(lang: str) -> tuple[str, ...]:
-    return ("folded", "trunc") if lang in analysis.SPECS else ()
-
-
-def _query_keys(lang: str, word: str) -> dict[str, frozenset[str]]:
-    keys = {"neutral": frozenset(analysis.terms("xx", word, "neutral", mode="query"))}
-    for kind in (*_kinds(lang), "precise") if lang in analysis.SPECS else ():
-        keys[kind] = frozenset(analysis.terms(lang, word, kind, mode="query"))
-    return keys
-
-
-def _cheap_hit(lang: str, word: str, query: list[dict[str, frozenset[str]]]) -> int:
-    lowered = word.lower()
-    if stopwords.is_stopword(lang, lowered):
-        return -1
-    neutral = analysis.fold(lowered)
-    mine = {kind: analysis.keys(kind, lang, lowered) for kind in _kinds(lang)}
-    for i, keys in enumerate(query):
-        if neutral in keys["neutral"]:
-            return i
-        if any(k in keys[kind] for kind, found in mine.items() for k in found):
-            return i
-    return -1
-
-
-def _full_hit(lang: str, word: str, query: list[dict[str, frozenset[str]]]) -> int:
-    if lang not in analysis.SPECS:
-        return -1
-    lowered = word.lower()
-    mine = {
-        kind: analysis.keys(kind, lang, lowered, True) for kind in ("precise", "folded", "trunc")
-    }
-    for i, keys in enumerate(query):
-        if any(k in keys[kind] for kind, found in mine.items() for k in found):
-            return i
-    return -1
-
-
-def _passages(tokens: list[_Word], wanted: int) -> list[tuple[int, int]]:
-    """Up to MAX_PASSAGES (first, last) token ranges, best first, then in text order."""
+def _windows(text: str, marks: list[_Mark], wanted: int) -> list[tuple[int, int]]:
+    """Up to MAX_PASSAGES (start, end) character ranges on word boundaries, in text order."""
     chosen: list[tuple[int, int]] = []
     covered: set[int] = set()
     for _ in range(MAX_PASSAGES):
-        best = _best_window(tokens, covered, chosen)
+        best, best_key = None, None
+        for anchor in marks:
+            start = _word_start(text, max(0, anchor.start - LEAD_CHARS))
+            end = _word_end(text, min(len(text), start + SNIPPET_CHARS))
+            if any(not (end <= a or start >= b) for a, b in chosen):
+                continue
+            inside = [m.word for m in marks if start <= m.start and m.end <= end]
+            new = set(inside) - covered
+            key = (len(new), len(inside), -start)
+            if new and (best_key is None or key > best_key):
+                best, best_key = (start, end, set(inside)), key
         if best is None:
             break
-        chosen.append(best[1])
-        covered |= best[0]
+        chosen.append(best[:2])
+        covered |= best[2]
         if len(covered) >= wanted:
             break
     return sorted(chosen)
 
 
-def _best_window(tokens, covered: set[int], taken: list[tuple[int, int]]):
-    best, best_key = None, None
-    hits = [i for i, t in enumerate(tokens) if t.hit >= 0]
-    for anchor in hits:
-        if any(a <= anchor <= b for a, b in taken):
-            continue
-        first = anchor
-        while first > 0 and tokens[anchor].start - tokens[first - 1].start <= LEAD_CHARS:
-            first -= 1
-        last = first
-        while (
-            last + 1 < len(tokens) and tokens[last + 1].end - tokens[first].start <= SNIPPET_CHARS
-        ):
-            last += 1
-        if any(not (last < a or first > b) for a, b in taken):
-            continue
-        inside = [tokens[i].hit for i in hits if first <= i <= last]
-        new = set(inside) - covered
-        if not new:
-            continue
-        key = (len(new), len(inside), -anchor)
-        if best_key is None or key > best_key:
-            best, best_key = (set(inside), (first, last)), key
-    return best
+def _word_start(text: str, at: int) -> int:
+    """at, moved back to the start of the word it falls in."""
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    return at
 
 
-def _render(text: str, tokens: list[_Word], first: int, last: int) -> str:
-    parts = [] if first == 0 else [ELLIPSIS + " "]
-    cursor = tokens[first].start
-    for token in tokens[first : last + 1]:
-        parts.append(html.escape(text[cursor : token.start], quote=False))
-        word = html.escape(text[token.start : token.end], quote=False)
-        parts.append(f"<mark>{word}</mark>" if token.hit >= 0 else word)
-        cursor = token.end
-    if last + 1 < len(tokens):
+def _word_end(text: str, at: int) -> int:
+    """at, moved back to the end of the last whole word before it (or to the end of text)."""
+    if at >= len(text):
+        return len(text)
+    if text[at].isspace():
+        return at
+    cut = at
+    while cut > 0 and not text[cut - 1].isspace():
+        cut -= 1
+    return cut if cut > 0 else at
+
+
+def _render(text: str, start: int, end: int, query: _Query) -> str:
+    part = text[start:end].rstrip()
+    parts = [] if start == 0 else [ELLIPSIS + " "]
+    cursor = 0
+    for found in _LETTERS.finditer(part):
+        lowered = analysis.normalise(found.group()).lower()
+        index = _hit(_full_keys(query.lang, lowered), query.full)
+        if index < 0:
+            index = _hit(_cheap_keys(query.lang, lowered), query.cheap)
+        if index < 0:
+            continue
+        parts.append(html.escape(part[cursor : found.start()], quote=False))
+        parts.append(f"<mark>{html.escape(found.group(), quote=False)}</mark>")
+        cursor = found.end()
+    parts.append(html.escape(part[cursor:], quote=False))
+    if start + len(part) < len(text.rstrip()):
         parts.append(" " + ELLIPSIS)
     return "".join(parts)
 
