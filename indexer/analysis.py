@@ -354,16 +354,28 @@ FIELD_BOOSTS: dict[str, float] = {"precise": 2.0, "folded": 1.0, "trunc": 0.5}
 # once per kind, and a field receives its terms already counted.
 
 _MEMO_SIZE = 4
-_memo: list[tuple[str, tuple]] = []
+_memo: list[tuple[object, tuple]] = []
+Table = tuple[dict[str, int], dict[str, list[int]], int]  # counts, positions, words
 
 
-def _word_table(value: str) -> tuple[dict[str, int], dict[str, list[int]]]:
-    """(lower-cased word -> count, lower-cased word -> positions) for the index side, the same
-    words ``WordTokenizer`` gives in index mode. The last few texts are remembered: a
-    document's title and body each reach several fields in a row."""
+def _word_table(value: str | tuple[str, ...]) -> Table:
+    """(lower-cased word -> count, lower-cased word -> positions, number of positions) for the
+    index side: the words ``WordTokenizer`` gives in index mode. A tuple of texts reads as the
+    texts joined by spaces. The last few values are remembered: a document's title and body
+    each reach several fields in a row."""
     for seen, table in _memo:
         if seen is value or seen == value:
             return table
+    if isinstance(value, tuple):
+        table = _joined(value)
+    else:
+        table = _one_table(value)
+    _memo.insert(0, (value, table))
+    del _memo[_MEMO_SIZE:]
+    return table
+
+
+def _one_table(value: str) -> Table:
     text = normalise(value).lower()
     counts: dict[str, int] = {}
     positions: dict[str, list[int]] = {}
@@ -380,18 +392,33 @@ def _word_table(value: str) -> tuple[dict[str, int], dict[str, list[int]]]:
             positions.setdefault(word, []).append(pos)
             if not compound:
                 pos += 1
-    table = (counts, positions)
-    _memo.insert(0, (value, table))
-    del _memo[_MEMO_SIZE:]
-    return table
+    return counts, positions, pos
 
 
-def index_counts(kind: str, lang: str, value: str) -> dict[str, int]:
+def _joined(parts: tuple[str, ...]) -> Table:
+    counts: dict[str, int] = {}
+    positions: dict[str, list[int]] = {}
+    offset = 0
+    for part in parts:
+        part_counts, part_positions, length = _word_table(part)
+        for word, n in part_counts.items():
+            counts[word] = counts.get(word, 0) + n
+        for word, found in part_positions.items():
+            shifted = [p + offset for p in found] if offset else found
+            if word in positions:
+                positions[word] = positions[word] + shifted
+            else:
+                positions[word] = shifted
+        offset += length
+    return counts, positions, offset
+
+
+def index_counts(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str, int]:
     """term -> frequency that the ``kind`` analyzer of ``lang`` gives ``value`` at index time
     (what Whoosh would count token by token, computed once per distinct word)."""
     if kind not in ("neutral", "spelling") and lang not in SPECS:
         kind = "neutral"
-    counts, _ = _word_table(value)
+    counts, _, _ = _word_table(value)
     result: dict[str, int] = {}
     for word, n in counts.items():
         for key in keys(kind, lang, word, True):
@@ -399,18 +426,21 @@ def index_counts(kind: str, lang: str, value: str) -> dict[str, int]:
     return result
 
 
-def index_positions(kind: str, lang: str, value: str) -> dict[str, list[int]]:
+def index_positions(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str, list[int]]:
     """term -> sorted positions, for fields that serve phrases (same terms as ``index_counts``)."""
     if kind not in ("neutral", "spelling") and lang not in SPECS:
         kind = "neutral"
-    _, positions = _word_table(value)
+    _, positions, _ = _word_table(value)
     result: dict[str, list[int]] = {}
     for word, found in positions.items():
         for key in keys(kind, lang, word, True):
-            result.setdefault(key, []).extend(found)
-    for found in result.values():
+            if key in result:
+                result[key] = result[key] + found
+            else:
+                result[key] = found
+    for key, found in result.items():
         if len(found) > 1:
-            found.sort()
+            result[key] = sorted(found)
     return result
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.multiproc import MpWriter
 from whoosh.writing import LockError
 
 from . import analysis, manifest, readers, store, vocabulary
@@ -26,11 +25,12 @@ from .analysis import FIELD_KINDS, LANGUAGES
 from .problems import Problem
 from .schema import body_field, build_schema, codec, fingerprint, spell_field, title_field
 from .validate import Resource, validate
+from .writer import ParallelWriter, merge_tiny
 
 logger = logging.getLogger(__name__)
 WRITER_MEMORY_MB = 256
 WRITE_LOCK_TIMEOUT = 60.0
-WRITE_BATCH = 50  # documents per job handed to a writing process
+REBUILD_FROM = 2000  # an update reading more files than this (and a quarter) rebuilds instead
 TITLE_SORT_LENGTH = 80
 
 
@@ -107,6 +107,8 @@ def _build_locked(content_dir: Path, index_dir: Path, full: bool, workers: int) 
         full = True
     known = {} if full else manifest.load(current)
     scan = manifest.scan(content_dir, known)
+    if not full and len(scan.changed) + len(scan.added) > max(REBUILD_FROM, len(scan.files) // 4):
+        full = True  # rewriting everything in parallel beats updating that much in place
     report.files = len(scan.files)
     if full:
         report.mode = "full"
@@ -202,12 +204,11 @@ def _accepted(
 
 
 def _writer(ix, workers: int, many: bool):
-    """Whoosh's multi-process writer for large batches (each process writes its own segment),
-    its plain writer otherwise."""
-    options = {"limitmb": WRITER_MEMORY_MB, "codec": codec()}
+    """Worker processes writing segments of their own for a large build (see ``writer``),
+    Whoosh's plain writer otherwise."""
     if workers > 1 and many:
-        return MpWriter(ix, procs=workers, batchsize=WRITE_BATCH, multisegment=True, **options)
-    return ix.writer(timeout=WRITE_LOCK_TIMEOUT, **options)
+        return ParallelWriter(ix, workers, codec())
+    return ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_MEMORY_MB, codec=codec())
 
 
 def _write_full(
@@ -222,7 +223,7 @@ def _write_full(
             for resource in _accepted(content_dir, scan.files, {}, vocab, report, entries, workers):
                 writer.add_document(**document(resource))
                 report.added += 1
-            writer.commit(merge=False)
+            writer.commit()
         except BaseException:
             writer.cancel()
             raise
@@ -249,7 +250,7 @@ def _write_incremental(
     if to_read or scan.removed:
         ix = whoosh_index.open_dir(str(generation))
         try:
-            writer = _writer(ix, workers, len(to_read) >= PARALLEL_FROM * 4)
+            writer = _writer(ix, 1, False)
         except LockError as err:
             raise store.BuildLockTimeout(f"the index in {generation} is locked: {err}") from err
         try:
@@ -264,7 +265,7 @@ def _write_incremental(
                     report.changed += 1
                 else:
                     report.added += 1
-            writer.commit()
+            writer.commit(mergetype=merge_tiny)
         except BaseException:
             writer.cancel()  # nothing reaches the index: Whoosh commits all or nothing
             raise
@@ -297,7 +298,7 @@ def document(resource: Resource) -> dict:
     from .analysis import fold
 
     body = " ".join((resource.summary, resource.text))
-    everything = " ".join((resource.title, body))  # one object for both fields: read once
+    everything = (resource.title, body)  # title and body, each read once for all fields
     doc = {
         "path": resource.path,
         "sha": resource.sha,

@@ -22,10 +22,19 @@ IGNORED_NAMES = {"README.md"}
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
 MAX_FILE_BYTES = 2_000_000
 YAML11_BOOLEANS = {"yes", "no", "y", "n", "on", "off"}
+MAX_NESTING = 50
 
 
 class ContentLoader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2-style booleans and no implicit dates or times."""
+
+
+# The same dialect on libyaml's parser when PyYAML was built with it (several times quicker).
+_FAST_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FastContentLoader(_FAST_BASE):
+    """ContentLoader's dialect on libyaml's parser."""
 
 
 def _keep_only_true_false() -> None:
@@ -38,12 +47,13 @@ def _keep_only_true_false() -> None:
         ]
         if kept:
             resolvers[first] = kept
-    ContentLoader.yaml_implicit_resolvers = resolvers
-    ContentLoader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
-    )
+    for loader in (ContentLoader, FastContentLoader):
+        loader.yaml_implicit_resolvers = {k: list(v) for k, v in resolvers.items()}
+        loader.add_implicit_resolver(
+            "tag:yaml.org,2002:bool",
+            re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+            list("tTfF"),
+        )
 
 
 _keep_only_true_false()
@@ -140,9 +150,18 @@ def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Prob
         return None, [Problem(rel, 1, "front matter", "front matter is not closed (a line '---')")]
     offset = 1  # fm starts with the newline that ends the opening '---' (line 1)
     body_line = offset + fm.count("\n") + 2
+    if _nesting(fm) > MAX_NESTING:
+        return None, [
+            Problem(
+                rel,
+                2,
+                "front matter",
+                f"nested more than {MAX_NESTING} levels deep (front matter is flat 'key: value' "
+                "lines and short lists)",
+            )
+        ]
     try:
-        node = yaml.compose(fm, Loader=ContentLoader)
-        meta = yaml.load(fm, Loader=ContentLoader) if node is not None else {}
+        node, meta = _load(fm)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + offset if mark else 1
@@ -163,6 +182,31 @@ def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Prob
     doc = RawDocument(rel, sha, meta, body, body_line=body_line)
     problems = _record_lines(doc, node, offset)
     return doc, problems
+
+
+def _load(fm: str) -> tuple[yaml.Node | None, object]:
+    """(node tree with line marks, plain data) of the front matter, parsed once."""
+    loader = FastContentLoader(fm)
+    try:
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
+    finally:
+        loader.dispose()
+    return node, meta
+
+
+def _nesting(fm: str) -> int:
+    """How deep brackets or indentation go (a bound checked before parsing: the parser recurses
+    once per level)."""
+    depth = deepest = 0
+    for char in fm:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    indent = max((len(line) - len(line.lstrip(" ")) for line in fm.split("\n")), default=0)
+    return max(deepest, indent // 2)
 
 
 def _record_lines(doc: RawDocument, node: yaml.Node, offset: int) -> list[Problem]:
@@ -202,7 +246,7 @@ def _unquoted_booleans(relpath: str, key: str, node: yaml.Node, offset: int) -> 
         )
         for item in scalars
         if isinstance(item, yaml.ScalarNode)
-        and item.style is None
+        and not item.style  # plain (None in PyYAML, "" from libyaml)
         and item.value.lower() in YAML11_BOOLEANS
     ]
 

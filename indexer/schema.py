@@ -52,7 +52,9 @@ class KeyedText(TEXT):
         self.kind = kind
 
     def index(self, value, **kwargs):
-        if not isinstance(value, str) or kwargs:
+        """(term bytes, frequency, weight, encoded value) per distinct term; value is a text or
+        a tuple of texts (read as joined by spaces)."""
+        if not isinstance(value, (str, tuple)) or kwargs:
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost

@@ -1,0 +1,208 @@
+"""Writing many documents into a Whoosh index with every core.
+
+``ParallelWriter`` hands batches of documents to worker processes. Each worker analyses its
+documents and writes them into segments of its own (a new one every ``SEGMENT_DOCS``
+documents, so memory stays bounded), with Whoosh's own segment writer and codec. The parent
+then commits one table of contents that lists every new segment: the index changes all at
+once, or not at all when anything failed.
+
+Whoosh's posting pool sorts one tuple per posting and spills sorted runs to disk once it
+holds more than its memory limit, then merges them one posting at a time; with a library's
+worth of postings that was most of a build. ``ArrayPool`` keeps each term's postings in
+compact arrays instead, in the order they arrive (document order), and sorts only the terms.
+
+``merge_tiny`` is the merge policy of incremental updates: it folds only segments of a few
+hundred documents into the new one, so an update never rewrites a large segment.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import shutil
+from array import array
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import TOC, clean_files
+from whoosh.reading import SegmentReader
+from whoosh.system import pack_uint
+from whoosh.writing import LockError, SegmentWriter
+
+SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the next
+BATCH = 50  # documents per job
+TINY = 500  # segments below this many documents are merged by incremental updates
+RESULT_TIMEOUT = 3600.0
+
+
+class ArrayPool:
+    """A posting pool for one segment: per term, arrays of document numbers and weights (and
+    the encoded values of fields that need them, such as positions)."""
+
+    def __init__(self, schema) -> None:
+        self._terms: dict[tuple[str, bytes], tuple[array, array, list | None]] = {}
+        self._derived = {
+            name
+            for name, field in schema.items()
+            if field.format is not None and type(field.format).__name__ == "Frequency"
+        }
+        self.fieldnames: set[str] = set()
+
+    def add(self, item) -> None:
+        fieldname, btext, docnum, weight, value = item
+        key = (fieldname, btext)
+        entry = self._terms.get(key)
+        if entry is None:
+            keep = None if fieldname in self._derived else []
+            entry = self._terms[key] = (array("i"), array("f"), keep)
+            self.fieldnames.add(fieldname)
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        if entry[2] is not None:
+            entry[2].append(value)
+
+    def iter_postings(self):
+        """(fieldname, btext, docnum, weight, value) sorted by field, term and document."""
+        for key in sorted(self._terms):
+            fieldname, btext = key
+            docs, weights, values = self._terms.pop(key)
+            if values is None:  # a frequency field: the value is the frequency, as the weight
+                for docnum, weight in zip(docs, weights, strict=True):
+                    yield fieldname, btext, docnum, weight, pack_uint(int(weight))
+            else:
+                yield from zip(
+                    (fieldname,) * len(docs), (btext,) * len(docs), docs, weights, values,
+                    strict=True,
+                )  # fmt: skip
+
+    def cleanup(self) -> None:
+        self._terms.clear()
+
+
+def _segment_writer(ix, codec) -> SegmentWriter:
+    writer = SegmentWriter(ix, _lk=False, codec=codec, compound=False)
+    writer.pool = ArrayPool(writer.schema)
+    return writer
+
+
+def _finish_segment(writer: SegmentWriter):
+    segment = writer._finalize_segment()
+    writer._tempstorage.destroy()
+    return segment
+
+
+def _work(path: str, codec, segment_docs: int, jobs, results) -> None:
+    """A worker process: write every batch it receives into segments, report them."""
+    try:
+        ix = whoosh_index.open_dir(path)
+        segments, writer, count = [], None, 0
+        while True:
+            batch = jobs.get()
+            if batch is None:
+                break
+            for fields in batch:
+                if writer is None:
+                    writer, count = _segment_writer(ix, codec), 0
+                writer.add_document(**fields)
+                count += 1
+                if count >= segment_docs:
+                    segments.append(_finish_segment(writer))
+                    writer = None
+        if writer is not None:
+            segments.append(_finish_segment(writer))
+        results.put(("ok", segments))
+    except BaseException as err:  # reported to the parent, which cancels the build
+        results.put(("error", f"{type(err).__name__}: {err}"))
+        raise
+
+
+class ParallelWriter:
+    """Adds documents to ix with ``procs`` worker processes (see the module docstring)."""
+
+    def __init__(self, ix, procs: int, codec, segment_docs: int = SEGMENT_DOCS) -> None:
+        self.ix = ix
+        self.path = str(Path(ix.storage.folder))
+        context = multiprocessing.get_context("fork")
+        self._jobs = context.Queue(procs * 2)
+        self._results = context.Queue()
+        self._batch: list[dict] = []
+        self._lock = ix.lock("WRITELOCK")
+        if not self._lock.acquire():
+            raise LockError("the index is locked by another writer")
+        self._procs = [
+            context.Process(
+                target=_work,
+                args=(self.path, codec, segment_docs, self._jobs, self._results),
+                daemon=True,
+            )
+            for _ in range(procs)
+        ]
+        for process in self._procs:
+            process.start()
+
+    def add_document(self, **fields) -> None:
+        self._batch.append(fields)
+        if len(self._batch) >= BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        while True:
+            try:
+                self._jobs.put(self._batch, timeout=1.0)
+                break
+            except queue.Full:
+                self._check_alive()
+        self._batch = []
+
+    def _check_alive(self) -> None:
+        for process in self._procs:
+            if process.exitcode not in (None, 0):
+                raise RuntimeError(f"an index writer process exited with {process.exitcode}")
+
+    def commit(self) -> None:
+        """Wait for the workers and publish all their segments in one table of contents."""
+        try:
+            if self._batch:
+                self._send()
+            for _ in self._procs:
+                self._jobs.put(None)
+            segments = []
+            for _ in self._procs:
+                status, found = self._results.get(timeout=RESULT_TIMEOUT)
+                if status != "ok":
+                    raise RuntimeError(f"an index writer process failed: {found}")
+                segments += found
+            for process in self._procs:
+                process.join()
+            toc = self.ix._read_toc()
+            segments = list(toc.segments) + segments
+            generation = toc.generation + 1
+            TOC(toc.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
+            clean_files(self.ix.storage, self.ix.indexname, generation, segments)
+        finally:
+            self._stop()
+
+    def cancel(self) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        for process in self._procs:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        shutil.rmtree(Path(self.path) / f"{self.ix.indexname}.tmp", ignore_errors=True)
+        self._lock.release()
+
+
+def merge_tiny(writer, segments):
+    """Merge policy for updates: fold segments of fewer than TINY documents into the writer's
+    new segment, keep the others as they are."""
+    kept = []
+    for segment in segments:
+        if segment.doc_count_all() - segment.deleted_count() < TINY:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
