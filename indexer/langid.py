@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 
 from langdetect import DetectorFactory
-
-from . import stopwords
 from langdetect.detector_factory import init_factory
 from langdetect.lang_detect_exception import LangDetectException
+
+from . import stopwords
 
 DetectorFactory.seed = 0
 
