@@ -137,10 +137,10 @@ def function_words_agree(declared: str, text: str) -> bool:
 
 def looks_wrong(declared: str, text: str) -> str | None:
     """A warning when the detector is confident the text is in another language, else None."""
-    if declared not in known_languages():
-        return None  # e.g. Romani: the detector cannot recognise it, so it cannot contradict
     if function_words_agree(declared, text):
         return None
+    if declared not in known_languages():
+        return None  # e.g. Romani: the detector cannot recognise it, so it cannot contradict
     found, confidence = detect(text, CHECK_CHARS, CHECK_TRIALS)
     if found is None or found == declared or confidence < WARN_CONFIDENCE:
         return None

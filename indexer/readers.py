@@ -7,6 +7,7 @@ Norway) and dates stay strings (the validator parses them). Knows nothing about 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -86,14 +87,20 @@ class RawDocument:
 
 
 def find_files(content_dir: Path) -> Iterator[SourceFile]:
-    """Every Markdown file below content_dir, skipping READMEs and `_`/`.` folders and files."""
-    for path in sorted(content_dir.rglob(f"*{SUFFIX}")):
-        rel = path.relative_to(content_dir)
-        if any(part.startswith(("_", ".")) for part in rel.parts):
-            continue
-        if rel.name in IGNORED_NAMES or not path.is_file():
-            continue
-        yield SourceFile(rel.as_posix(), path)
+    """Every Markdown file below content_dir, skipping READMEs and `_`/`.` folders and files,
+    in path order."""
+    found: list[tuple[str, str]] = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
+        rel_folder = os.path.relpath(folder, content_dir)
+        for name in files:
+            if not name.endswith(SUFFIX) or name.startswith(("_", ".")) or name in IGNORED_NAMES:
+                continue
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
+            found.append((rel, os.path.join(folder, name)))
+    for rel, path in sorted(found):
+        if os.path.isfile(path):
+            yield SourceFile(rel, Path(path))
 
 
 def file_sha(data: bytes) -> str:
