@@ -62,7 +62,13 @@ def page_json(page: SearchPage, ui: str) -> dict:
         "pages": page.pages,
         "sort": req.sort,
         "results": [hit_json(h, ui) for h in page.hits],
-        "facets": {facet: [asdict(v) for v in values] for facet, values in page.facets.items()},
+        "facets": {
+            facet: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in values
+            ]
+            for facet, values in page.facets.items()
+        },
         "suggestion": page.suggestion,
         "any_word": page.any_word,
         "theme_matches": page.theme_matches,

@@ -6,8 +6,9 @@ Templates never assemble query strings; they get FacetValue.toggle_url, page lin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, url_for
 from werkzeug.datastructures import MultiDict
 
 from .models import FACETS, SORTS, FacetCount, SearchPage
@@ -24,6 +25,7 @@ FACET_PAGES = {
 }
 FACET_BY_PAGE = {v: k for k, v in FACET_PAGES.items()}
 VISIBLE_VALUES = 8
+QUERY_SAFE = "!$'()*,/:;?@"  # what Werkzeug leaves unescaped in a query string, for the same links
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,19 @@ def _args_without(args: MultiDict, *names: str) -> MultiDict:
 
 
 def search_url(args: MultiDict, endpoint: str = "pages.search", **values) -> str:
-    return url_for(endpoint, **values, **{k: args.getlist(k) for k in args})
+    """The page's address with args as its query string (the path is built once per request:
+    a results page has a link for every facet value)."""
+    base = _base_path(endpoint, tuple(sorted(values.items())))
+    items = [(k, v) for k in args for v in args.getlist(k) if v is not None]
+    return f"{base}?{urlencode(items, safe=QUERY_SAFE)}" if items else base
+
+
+def _base_path(endpoint: str, values: tuple) -> str:
+    cache = g.setdefault("_base_paths", {})
+    key = (endpoint, values)
+    if key not in cache:
+        cache[key] = url_for(endpoint, **dict(values))
+    return cache[key]
 
 
 def toggled(args: MultiDict, facet: str, value: str) -> MultiDict:
@@ -76,6 +90,9 @@ def facet_groups(
     page: SearchPage, args: MultiDict, endpoint: str, values: dict
 ) -> list[FacetGroup]:
     groups = []
+    base = _base_path(endpoint, tuple(sorted(values.items())))
+    kept = [(k, v) for k in args for v in args.getlist(k) if k != "page" and v is not None]
+    prefix = urlencode(kept, safe=QUERY_SAFE)
     for facet in FACETS:
         counts: list[FacetCount] = page.facets.get(facet, [])
         items = [
@@ -84,13 +101,22 @@ def facet_groups(
                 c.label,
                 c.count,
                 c.selected,
-                search_url(toggled(args, facet, c.value), endpoint, **values),
+                search_url(toggled(args, facet, c.value), endpoint, **values)
+                if c.value in args.getlist(facet)
+                else _added(base, prefix, facet, c.value),
             )
             for c in counts
         ]
         if items:
             groups.append(FacetGroup(facet, items, [i for i in items if i.selected]))
     return groups
+
+
+def _added(base: str, prefix: str, facet: str, value: str) -> str:
+    """The address with one more filter value (the common case, built without re-encoding
+    the rest of the query for every value of every facet)."""
+    pair = urlencode([(facet, value)], safe=QUERY_SAFE)
+    return f"{base}?{prefix}&{pair}" if prefix else f"{base}?{pair}"
 
 
 def page_links(page: SearchPage, args: MultiDict, endpoint: str, values: dict) -> list[Link]:

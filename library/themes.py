@@ -14,6 +14,7 @@ from .querytext import words as split_words
 
 MIN_STEM = 4
 SHARED_PREFIX = 0.8
+MEMO_SIZE = 4096  # queries remembered per vocabulary
 
 
 def _key(word: str) -> str:
@@ -55,6 +56,16 @@ def matching_themes(vocab: Vocabulary, words: list[str], phrases: list[list[str]
     typed = [_key(w) for w in [*words, *(w for p in phrases for w in p)]]
     if not typed:
         return []
+    memo = vocab.__dict__.setdefault("_theme_matches", {})
+    key = tuple(typed)
+    if key not in memo:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[key] = _matching(vocab, typed)
+    return list(memo[key])
+
+
+def _matching(vocab: Vocabulary, typed: list[str]) -> list[str]:
     found: list[str] = []
     for slug, keys in _phrases(vocab):
         if slug in found or len(keys) > len(typed):

@@ -46,13 +46,12 @@ def _page_context() -> dict:
         switch = presenter.language_switch(
             endpoint, request.view_args, request.args, i18n.supported()
         )
+    vocab, ui = service().vocabulary, i18n.ui_language()  # one of each for the whole page
     return {
-        "ui": i18n.ui_language(),
+        "ui": ui,
         "language_links": switch,
-        "vocab": service().vocabulary,
-        "label": lambda facet, value: facet_label(
-            service().vocabulary, facet, value, i18n.ui_language()
-        ),
+        "vocab": vocab,
+        "label": lambda facet, value: facet_label(vocab, facet, value, ui),
         "facet_pages": presenter.FACET_PAGES,
     }
 

@@ -50,14 +50,15 @@ class SearchService:
     # -- opening -----------------------------------------------------------------------------
 
     def _state_key(self) -> tuple | None:
-        generation = store.current_generation(self.index_dir)
-        if generation is None:
-            return None
+        """What identifies the served state: the generation `current` points to and its
+        metadata file, which every build rewrites last (two system calls per request)."""
+        link = self.index_dir / store.CURRENT
         try:
-            meta = os.stat(generation / store.META_FILE)
+            target = os.readlink(link)
+            meta = os.stat(link / store.META_FILE)
         except OSError:
             return None
-        return (generation, meta.st_mtime_ns, meta.st_ino)
+        return (target, meta.st_mtime_ns, meta.st_ino)
 
     def snapshot(self) -> Snapshot:
         key = self._state_key()
@@ -75,9 +76,12 @@ class SearchService:
         try:
             current = self._current
             if current is None or current[0] != key:
-                snapshot = Snapshot(key[0])
+                generation = store.current_generation(self.index_dir)
+                if generation is None:
+                    raise IndexMissing(str(self.index_dir))
+                snapshot = Snapshot(generation)
                 self._current = current = (key, snapshot)
-                logger.info("opened %s (toc %s)", key[0].name, snapshot.toc)
+                logger.info("opened %s (toc %s)", generation.name, snapshot.toc)
             return current[1]
         finally:
             self._reload.release()
@@ -94,17 +98,17 @@ class SearchService:
 
     @property
     def vocabulary(self) -> Vocabulary:
-        generation = store.current_generation(self.index_dir)
-        if generation is None:
-            return self._vocab
-        path = generation / store.VOCABULARY_FILE
-        try:
-            key = (generation, path.stat().st_mtime_ns)
-        except OSError:
+        """The vocabulary the current index was built with (read again after each build)."""
+        key = self._state_key()
+        if key is None:
             return self._vocab
         with self._vocab_lock:
             if key != self._vocab_key:
-                self._vocab = Vocabulary.from_json(path.read_text(encoding="utf-8"))
+                path = self.index_dir / store.CURRENT / store.VOCABULARY_FILE
+                try:
+                    self._vocab = Vocabulary.from_json(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    return self._vocab
                 self._vocab_key = key
         return self._vocab
 
