@@ -123,12 +123,15 @@ def _build_locked(content_dir: Path, index_dir: Path, full: bool, workers: int) 
 _worker_vocab: dict[str, vocabulary.Vocabulary] = {}
 PARALLEL_FROM = 64  # fewer files than this are read in this process: starting workers costs more
 CHUNK = 8
+READ_WINDOW = 1024
 
 
-Read = tuple[str, "Resource | None", list[Problem], "os.stat_result | None"]
+Read = tuple[str, "Resource | None", list[Problem], "manifest.Entry | None"]
 
 
 def _read_and_validate(item: tuple[str, Path]) -> Read:
+    """(relpath, resource or None, problems, manifest entry of a file rejected for what it
+    holds)."""
     relpath, abspath = item
     problems: list[Problem] = []
     try:
@@ -138,7 +141,10 @@ def _read_and_validate(item: tuple[str, Path]) -> Read:
         problems.append(Problem(relpath, 1, "file", f"cannot be read ({err.strerror})"))
         return relpath, None, problems, None
     resource = _read_one(readers.SourceFile(relpath, abspath), data, _worker_vocab["v"], problems)
-    return relpath, resource, problems, st
+    if resource is not None:
+        return relpath, resource, problems, manifest.Entry.of(st, resource.sha, resource.key)
+    entry = manifest.Entry.of(st, readers.file_sha(data), "", tuple(problems))
+    return relpath, None, problems, entry
 
 
 def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Iterator[Read]:
@@ -149,7 +155,11 @@ def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Itera
         yield from map(_read_and_validate, items)
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_read_and_validate, items, chunksize=CHUNK)
+        # A window at a time: readers are quicker than writers and would otherwise pile up
+        # every resource of the library in this process's memory.
+        for start in range(0, len(items), READ_WINDOW):
+            window = items[start : start + READ_WINDOW]
+            yield from pool.imap(_read_and_validate, window, chunksize=CHUNK)
 
 
 def _read_one(source, data, vocab, problems: list[Problem]) -> Resource | None:
@@ -191,12 +201,17 @@ def _accepted(
 ) -> Iterator[Resource]:
     """The resources of paths that are valid and claim a free (id, language), in path order;
     every problem and rejection goes into report, every accepted file into entries."""
-    for relpath, resource, problems, st in _read_all(content_dir, paths, vocab, workers):
+    for relpath, resource, problems, entry in _read_all(content_dir, paths, vocab, workers):
         report.problems += problems
-        if resource is None or not _claim(resource, taken, report.problems):
+        if resource is None:
             report.rejected += 1
+            if entry is not None:
+                entries[relpath] = entry  # read again only once it changes
             continue
-        entries[relpath] = manifest.Entry.of(st, resource.sha, resource.key)
+        if not _claim(resource, taken, report.problems):
+            report.rejected += 1  # read again next time: the other file may have gone
+            continue
+        entries[relpath] = entry
         yield resource
 
 
@@ -242,10 +257,14 @@ def _write_full(
 def _write_incremental(
     generation: Path, content_dir: Path, scan, vocab, report: BuildReport, workers: int
 ) -> None:
-    report.unchanged = len(scan.unchanged)
-    report.removed = len(scan.removed)
     entries = {path: scan.known[path] for path in scan.unchanged}
-    taken = {entry.key: path for path, entry in entries.items()}
+    for entry in entries.values():
+        if entry.rejected:
+            report.rejected += 1
+            report.problems += entry.problems
+    report.unchanged = sum(1 for entry in entries.values() if not entry.rejected)
+    report.removed = sum(1 for path in scan.removed if not scan.known[path].rejected)
+    taken = {entry.key: path for path, entry in entries.items() if not entry.rejected}
     to_read = scan.changed + scan.added
     if to_read or scan.removed:
         ix = whoosh_index.open_dir(str(generation))
@@ -258,7 +277,7 @@ def _write_incremental(
             # validation is not served in its old form, and nothing is ever indexed twice.
             for path in (*scan.removed, *to_read):
                 writer.delete_by_term("path", path)
-            changed = set(scan.changed)
+            changed = {p for p in scan.changed if not scan.known[p].rejected}
             for resource in _accepted(content_dir, to_read, taken, vocab, report, entries, workers):
                 writer.add_document(**document(resource))
                 if resource.path in changed:

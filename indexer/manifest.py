@@ -2,6 +2,8 @@
 
 Each generation keeps ``manifest.json``: for every indexed file its size, modification and
 change times, inode, SHA-1 and (id, language) key, and the Whoosh TOC generation it describes.
+A file rejected for what it contains is listed too, with its problems and no key, so an
+unchanged broken file is reported again without being read again.
 A scan compares the content folder with it: a file whose stat is unchanged is not read at all;
 a file whose stat changed is hashed, and only a different SHA-1 makes it "changed" (touching a
 file is not a change). When the manifest does not describe the index's current TOC (a build
@@ -13,13 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from . import readers, store
+from .problems import Problem
 
 MANIFEST_FILE = "manifest.json"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -29,15 +32,22 @@ class Entry:
     ctime: int
     inode: int
     sha: str
-    key: str
+    key: str  # "" for a rejected file
+    problems: tuple[Problem, ...] = ()
 
     @classmethod
-    def of(cls, st: os.stat_result | None, sha: str, key: str) -> Entry:
+    def of(
+        cls, st: os.stat_result | None, sha: str, key: str, problems: tuple[Problem, ...] = ()
+    ) -> Entry:
         """The entry of a file whose stat was taken before it was read (no stat: hash it next
         time)."""
         if st is None:
-            return cls(-1, 0, 0, 0, sha, key)
-        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, key)
+            return cls(-1, 0, 0, 0, sha, key, problems)
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, key, problems)
+
+    @property
+    def rejected(self) -> bool:
+        return not self.key
 
     def same_stat(self, st: os.stat_result) -> bool:
         return (self.size, self.mtime, self.ctime, self.inode) == (
@@ -83,7 +93,7 @@ def scan(content_dir: Path, known: dict[str, Entry]) -> Scan:
             result.changed.append(source.relpath)
             continue
         if sha == old.sha:
-            known[source.relpath] = Entry.of(st, sha, old.key)
+            known[source.relpath] = Entry.of(st, sha, old.key, old.problems)
             result.unchanged.append(source.relpath)
             result.restamped = True
         else:
@@ -100,7 +110,10 @@ def toc_generation(generation: Path) -> int:
 
 
 def save(generation: Path, entries: dict[str, Entry], toc: int) -> None:
-    rows = [[p, e.size, e.mtime, e.ctime, e.inode, e.sha, e.key] for p, e in entries.items()]
+    rows = [
+        [p, e.size, e.mtime, e.ctime, e.inode, e.sha, e.key, [list(astuple(x)) for x in e.problems]]
+        for p, e in entries.items()
+    ]
     data = {"version": VERSION, "toc": toc, "files": rows}
     store.write_text(
         generation / MANIFEST_FILE, json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -111,7 +124,9 @@ def load(generation: Path) -> dict[str, Entry]:
     """path -> Entry for every document of the index in generation."""
     data = store.read_json(generation / MANIFEST_FILE)
     if data.get("version") == VERSION and data.get("toc") == toc_generation(generation):
-        return {row[0]: Entry(*row[1:]) for row in data.get("files", [])}
+        return {
+            row[0]: Entry(*row[1:7], tuple(Problem(*x) for x in row[7])) for row in data["files"]
+        }
     return _from_stored_fields(generation)
 
 

@@ -119,8 +119,9 @@ def _work(path: str, codec, segment_docs: int, jobs, results) -> None:
 class ParallelWriter:
     """Adds documents to ix with ``procs`` worker processes (see the module docstring)."""
 
-    def __init__(self, ix, procs: int, codec, segment_docs: int = SEGMENT_DOCS) -> None:
+    def __init__(self, ix, procs: int, codec, segment_docs: int | None = None) -> None:
         self.ix = ix
+        segment_docs = segment_docs or SEGMENT_DOCS
         self.path = str(Path(ix.storage.folder))
         context = multiprocessing.get_context("fork")
         self._jobs = context.Queue(procs * 2)

@@ -17,6 +17,7 @@ from .plan import QueryPlan, Terms
 from .snapshot import Snapshot
 
 PHRASE_FIELD = "all"
+_NOTHING = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
 
 
 @dataclass
@@ -71,24 +72,29 @@ def word_scores(snapshot: Snapshot, terms: Terms) -> np.ndarray:
 def phrase_scores(snapshot: Snapshot, terms: list[str]) -> np.ndarray:
     """Per document, the summed scores of the phrase's terms where they stand in order."""
     result = np.zeros(snapshot.size)
+    docs, scores = snapshot.remembered(("phrase", *terms), lambda: _phrase(snapshot, terms))
+    result[docs] = scores
+    return result
+
+
+def _phrase(snapshot: Snapshot, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, scores) of a phrase: positions are read only for documents holding every
+    term, and the answer is remembered for the snapshot's life."""
     found = [snapshot.scored(PHRASE_FIELD, t) for t in terms]
     if any(not ids.size for ids, _ in found):
-        return result
+        return _NOTHING
     if len(terms) == 1:
-        result[found[0][0]] = found[0][1]
-        return result
+        return found[0]
     candidates = found[0][0]
     for ids, _ in found[1:]:
         candidates = np.intersect1d(candidates, ids, assume_unique=True)
     if not candidates.size:
-        return result
+        return _NOTHING
     keep = _in_order(snapshot, terms, candidates)
-    if not keep.size:
-        return result
+    total = np.zeros(keep.size, dtype=np.float32)
     for ids, scores in found:
-        where = np.searchsorted(ids, keep)
-        result[keep] += scores[where]
-    return result
+        total += scores[np.searchsorted(ids, keep)]
+    return keep, total
 
 
 def _in_order(snapshot: Snapshot, terms: list[str], candidates: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +119,9 @@ class Snapshot:
         self.lock = threading.RLock()
         self.ix = whoosh_index.open_dir(str(generation))
         self.searcher = self.ix.searcher()
+        # Threads may still be answering from a replaced snapshot, so it is never closed while
+        # referenced; its files close when the last reference goes.
+        weakref.finalize(self, self.searcher.close)
         self.reader = self.searcher.reader()
         self.schema = self.searcher.schema
         self.toc = self.ix.latest_generation()
@@ -253,6 +257,14 @@ class Snapshot:
             keep = self.live[ids]
             found = (ids[keep], scores[keep].astype(np.float32))
         self._scored.put(key, found)
+        return found
+
+    def remembered(self, key: tuple, compute):
+        """compute(), kept with the scored terms for the snapshot's life (phrases use it)."""
+        found = self._scored.get(key)
+        if found is None:
+            found = compute()
+            self._scored.put(key, found)
         return found
 
     def lengths(self, fieldname: str) -> np.ndarray:

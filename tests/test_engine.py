@@ -1,0 +1,231 @@
+"""The array search engine and the parallel writer, checked against Whoosh's own readers and
+against plain Python: posting lists, field lengths, BM25F scores, facet counts in resources,
+segments written by worker processes, and the manifest of incremental builds."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.query import Term
+
+from indexer import build as build_module
+from indexer import manifest, store
+from indexer import writer as writer_module
+from indexer.build import build
+from indexer.schema import codec
+from library.search import postings
+from library.search.service import SearchService
+from library.search.snapshot import Snapshot
+from library.search.snippets import snippet
+
+QUIET = {"say": lambda _: None}
+WORDS = "roma school housing health mediator town plan family work grant".split()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """1,500 documents in three segments (one with deletions), long posting lists included."""
+    folder = tmp_path_factory.mktemp("synthetic")
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        docid=ID(stored=True, sortable=True),  # two language versions per resource
+        body=TEXT(stored=True, phrase=True),
+        tag=KEYWORD(stored=True, commas=True, scorable=False),
+        note=STORED(),
+    )
+    ix = whoosh_index.create_in(str(folder), schema)
+    rng = random.Random(3)
+    number = 0
+    for _ in range(3):
+        writer = ix.writer(codec=codec())
+        for _ in range(500):
+            words = [rng.choice(WORDS) for _ in range(rng.randint(1, 40))]
+            tags = ",".join(rng.sample(["a", "b", "c", "d"], rng.randint(0, 2)))
+            writer.add_document(
+                id=str(number), docid=str(number // 2), body=" ".join(words), tag=tags, note=number
+            )
+            number += 1
+        writer.commit(merge=False)
+    writer = ix.writer(codec=codec())
+    for gone in range(0, 1500, 7):
+        writer.delete_by_term("id", str(gone))
+    writer.commit(merge=False)
+    return folder
+
+
+def test_postings_match_whoosh_matchers_in_every_segment(synthetic):
+    ix = whoosh_index.open_dir(str(synthetic))
+    with ix.reader() as reader:
+        leaves = reader.leaf_readers()
+        assert len(leaves) == 3
+        for leaf, _ in leaves:
+            for word in WORDS[:5]:
+                ids, weights, values = postings.read_postings(
+                    leaf, "body", word.encode(), values=True
+                )
+                matcher = leaf._terms.matcher("body", word.encode(), leaf.schema["body"].format)
+                expected = list(matcher.all_items())
+                assert ids.tolist() == [d for d, _ in expected]
+                assert len(ids) > 128  # more than one block of Whoosh's default size
+                assert values == tuple(v for _, v in expected)
+                again = leaf._terms.matcher("body", word.encode(), leaf.schema["body"].format)
+                assert np.allclose(weights, [again.weight() for _ in again.all_ids()] or [])
+            assert postings.read_postings(leaf, "body", b"absent") is None
+
+
+def test_field_lengths_match_whoosh(synthetic):
+    ix = whoosh_index.open_dir(str(synthetic))
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            lengths = postings.field_lengths(leaf, "body")
+            expected = [leaf.doc_field_length(d, "body", 1) for d in range(leaf.doc_count_all())]
+            assert lengths.tolist() == expected
+
+
+def test_scores_equal_whoosh_bm25f_and_skip_deleted_documents(synthetic):
+    snap = Snapshot(synthetic)
+    for word in ("roma", "grant"):
+        ids, scores = snap.scored("body", word)
+        with snap.ix.searcher() as searcher:
+            results = searcher.search(Term("body", word), limit=None)
+            expected = {hit.docnum: hit.score for hit in results}
+        assert set(ids.tolist()) == set(expected)
+        for doc, score in zip(ids.tolist(), scores.tolist(), strict=True):
+            assert score == pytest.approx(expected[doc], rel=1e-5)
+    assert not snap.live[0] and snap.live[1]
+
+
+def test_facet_counts_are_distinct_resources(synthetic):
+    snap = Snapshot(synthetic)
+    table = snap.facet("tag")
+    rng = np.random.default_rng(1)
+    selected = rng.random(snap.size) < 0.4
+    counts = table.resource_counts(selected & snap.live)
+    for i, value in enumerate(table.values):
+        expected = set()
+        for doc in range(snap.size):
+            stored = snap.stored(doc) if snap.live[doc] and selected[doc] else None
+            if stored and value in stored["tag"].split(","):
+                expected.add(snap.resource[doc])
+        assert counts[i] == len(expected)
+
+
+def _copy_content(tmp_path: Path, fixture_content: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(fixture_content, target)
+    return target
+
+
+def _search_everything(index_dir: Path) -> dict[str, list[tuple[str, str]]]:
+    service = SearchService(index_dir)
+    snap = service.snapshot()
+    found = {}
+    for word in ("roma", "housing", "bydlení", "училище", "iskola", "sopot", "norway"):
+        ids, scores = snap.scored("all", word)
+        found[word] = sorted(
+            (snap.docids[d], f"{s:.5f}") for d, s in zip(ids.tolist(), scores, strict=True)
+        )
+    return found
+
+
+def test_parallel_writer_gives_the_same_index_as_one_process(
+    tmp_path, fixture_content, monkeypatch
+):
+    content = _copy_content(tmp_path, fixture_content)
+    serial = build(content, tmp_path / "serial", workers=1, **QUIET)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(writer_module, "SEGMENT_DOCS", 3)
+    parallel = build(content, tmp_path / "parallel", workers=2, **QUIET)
+    assert parallel.documents == serial.documents == serial.added
+    generation = store.current_generation(tmp_path / "parallel")
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        assert len(reader.leaf_readers()) >= 4  # several segments from two processes
+    assert _search_everything(tmp_path / "parallel") == _search_everything(tmp_path / "serial")
+
+
+def test_updates_merge_small_segments_instead_of_piling_them_up(tmp_path, fixture_content):
+    content = _copy_content(tmp_path, fixture_content)
+    index_dir = tmp_path / "index"
+    build(content, index_dir, **QUIET)
+    path = content / "good" / "iskola.hu.md"
+    for n in range(6):
+        path.write_text(path.read_text("utf-8") + f"\nÚj mondat {n}.\n", "utf-8")
+        assert build(content, index_dir, **QUIET).changed == 1
+    generation = store.current_generation(index_dir)
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        assert len(reader.leaf_readers()) == 1
+        assert reader.doc_count() == 11
+
+
+def test_manifest_skips_unchanged_files_and_recovers_when_stale(tmp_path, fixture_content):
+    content = _copy_content(tmp_path, fixture_content)
+    index_dir = tmp_path / "index"
+    build(content, index_dir, **QUIET)
+    generation = store.current_generation(index_dir)
+    known = manifest.load(generation)
+    indexed = {p for p, e in known.items() if not e.rejected}
+    assert len(indexed) == 11 and all(known[p].size > 0 for p in indexed)
+    remembered = {p for p, e in known.items() if e.rejected}
+    assert "rejected/invalid-yaml.md" in remembered and known["rejected/empty.md"].problems
+    assert "rejected/duplicate-id.en.md" not in remembered  # the other file may go away
+    scan = manifest.scan(content, dict(known))
+    assert set(scan.unchanged) == indexed | remembered and not (scan.changed or scan.removed)
+    assert scan.added == ["rejected/duplicate-id.en.md"]
+    again = build(content, index_dir, **QUIET)
+    assert (again.unchanged, again.rejected) == (11, 12)
+    assert any(p.path == "rejected/empty.md" for p in again.problems)
+    os.utime(content / "good" / "scoala.ro.md", (5, 5))
+    scan = manifest.scan(content, dict(known))
+    assert scan.restamped and "good/scoala.ro.md" in scan.unchanged
+    # A manifest that does not describe the index's table of contents is not trusted.
+    data = store.read_json(generation / manifest.MANIFEST_FILE)
+    data["toc"] = -1
+    store.write_json(generation / manifest.MANIFEST_FILE, data)
+    rebuilt = manifest.load(generation)
+    assert set(rebuilt) == indexed and all(e.size == -1 for e in rebuilt.values())
+    assert build(content, index_dir, **QUIET).changed == 0
+
+
+def test_a_running_service_sees_an_update_without_restarting(tmp_path, fixture_content):
+    content = _copy_content(tmp_path, fixture_content)
+    index_dir = tmp_path / "index"
+    build(content, index_dir, **QUIET)
+    service = SearchService(index_dir)
+    from library.models import SearchRequest
+
+    assert service.search(SearchRequest(q="zebraquark")).total == 0
+    path = content / "good" / "scoala.ro.md"
+    path.write_text(path.read_text("utf-8") + "\nzebraquark\n", "utf-8")
+    build(content, index_dir, **QUIET)
+    page = service.search(SearchRequest(q="zebraquark"))
+    assert page.total == 1 and page.hits[0].language == "ro"
+
+
+def test_snippet_marks_whole_matched_words_only():
+    stored = {
+        "language": "cs",
+        "summary": "",
+        "text": "Děti chodí ve městě do škol. " * 3
+        + "Romské děti v segregovaných školách se učí jinak než ostatní. " * 2
+        + "Závěr zprávy shrnuje doporučení pro obce.",
+    }
+    html = snippet(stored, ["segregace", "ve", "skolach"])
+    assert "<mark>segregovaných</mark>" in html and "<mark>školách</mark>" in html
+    assert "<mark>ve</mark>" not in html and "<mark>v</mark>" not in html
+    assert html.count("<mark>") == html.count("</mark>")
+    plain = html.replace("<mark>", "").replace("</mark>", "").replace("…", "").strip()
+    assert plain.split()[0] in stored["text"].split()  # starts on a whole word
+    assert plain.split()[-1] in stored["text"].split()  # and ends on one
+
+
+def test_snippet_escapes_text_and_falls_back_to_the_summary():
+    stored = {"language": "en", "summary": "<script>alert(1)</script> Summary", "text": "x"}
+    html = snippet(stored, ["nothing"])
+    assert "<script>" not in html and "&lt;script&gt;" in html
