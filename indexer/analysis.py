@@ -50,9 +50,10 @@ from functools import lru_cache
 
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
+from . import translit
 from .stemmers import lemmas, stemmer
 
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 LANGUAGES: tuple[str, ...] = (
     "cs", "sk", "bg", "hu", "ro", "es", "it", "el", "en", "pl", "hr", "sl", "de", "fr", "pt",
@@ -254,6 +255,23 @@ def _trunc(lang: str, word: str, index: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys((key, fold(lemmas.lemma(lang, word))[:size])))
 
 
+def _latin(lang: str, word: str, index: bool) -> tuple[str, ...]:
+    """Bulgarian and Greek as typed in Latin letters: a lossy key (see ``translit``), stemmed.
+    Index side: the keys of a native-script word; query side: the key of a Latin-typed word."""
+    if lang not in translit.TRANSLIT_LANGUAGES:
+        return ()
+    native = translit.native_script(lang, word)
+    if index:
+        if not native:
+            return ()
+        found = translit.romanised_keys(lang, word)
+    else:
+        if native or not word.isascii():
+            return ()  # typed in its own script: the other kinds match it exactly
+        found = (translit.query_key(lang, word),)
+    return tuple(dict.fromkeys(translit.stem_key(lang, k) for k in found if k))
+
+
 def _neutral(lang: str, word: str, index: bool) -> tuple[str, ...]:
     return (fold(word),)
 
@@ -266,6 +284,7 @@ _KEYS: dict[str, Callable[[str, str, bool], tuple[str, ...]]] = {
     "precise": _precise,
     "folded": _folded,
     "trunc": _trunc,
+    "latin": _latin,
     "neutral": _neutral,
     "spelling": _spelling,
 }
@@ -273,7 +292,10 @@ _KEYS: dict[str, Callable[[str, str, bool], tuple[str, ...]]] = {
 
 def _keys(kind: str, lang: str, word: str, index: bool) -> tuple[str, ...]:
     lowered = word.lower()
-    return tuple(k for k in _KEYS[kind](lang, lowered, index) if k) or (fold(lowered),)
+    found = tuple(k for k in _KEYS[kind](lang, lowered, index) if k)
+    if found or kind == "latin":
+        return found
+    return (fold(lowered),)
 
 
 # Words remembered per process: indexing sees many, the web process only query words.
@@ -341,12 +363,22 @@ def spelling_analyzer() -> Analyzer:
     return _analyzer("xx", "spelling")
 
 
+def latin_analyzer(lang: str) -> Analyzer:
+    """Bulgarian or Greek words as keys of their Latin spellings (see ``translit``)."""
+    return _analyzer(lang, "latin")
+
+
 FIELD_KINDS: dict[str, Callable[[str], Analyzer]] = {
     "precise": precise_analyzer,
     "folded": folded_analyzer,
     "trunc": trunc_analyzer,
 }
-FIELD_BOOSTS: dict[str, float] = {"precise": 2.0, "folded": 1.0, "trunc": 0.5}
+# Kinds only some languages have: Latin-typed Bulgarian and Greek.
+EXTRA_KINDS: dict[str, tuple[Callable[[str], Analyzer], tuple[str, ...]]] = {
+    "latin": (latin_analyzer, translit.TRANSLIT_LANGUAGES),
+}
+# Latin-typed words rank after every exact or folded match of the same word.
+FIELD_BOOSTS: dict[str, float] = {"precise": 2.0, "folded": 1.0, "trunc": 0.5, "latin": 0.4}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,11 +21,19 @@ from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
 from . import analysis, manifest, readers, store, vocabulary
-from .analysis import FIELD_KINDS, LANGUAGES
+from .analysis import LANGUAGES
 from .problems import Problem
-from .schema import body_field, build_schema, codec, fingerprint, spell_field, title_field
+from .schema import (
+    body_field,
+    build_schema,
+    codec,
+    fingerprint,
+    kinds_of,
+    spell_field,
+    title_field,
+)
 from .validate import Resource, validate
-from .writer import ParallelWriter, merge_tiny
+from .writer import ParallelWriter, die_with_parent, merge_tiny
 
 logger = logging.getLogger(__name__)
 WRITER_MEMORY_MB = 256
@@ -154,7 +162,7 @@ def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Itera
     if workers < 2 or len(items) < PARALLEL_FROM:
         yield from map(_read_and_validate, items)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
         # A window at a time: readers are quicker than writers and would otherwise pile up
         # every resource of the library in this process's memory.
         for start in range(0, len(items), READ_WINDOW):
@@ -347,7 +355,7 @@ def document(resource: Resource) -> dict:
         spell_field(resource.language): everything,
     }
     if resource.language in LANGUAGES:
-        for kind in FIELD_KINDS:
+        for kind in kinds_of(resource.language):
             doc[title_field(kind, resource.language)] = resource.title
             doc[body_field(kind, resource.language)] = body
     return doc

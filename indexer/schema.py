@@ -14,7 +14,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 
 from . import analysis
-from .analysis import FIELD_KINDS, LANGUAGES
+from .analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from .markup import MARKUP_VERSION
 
 SCHEMA_VERSION = "3"
@@ -104,6 +104,15 @@ class _Lengths:
         return list(column._dbfile.get(column._basepos, column._count))
 
 
+def kinds_of(lang: str) -> dict:
+    """kind -> analyzer factory of every title and body field a language has."""
+    found = dict(FIELD_KINDS)
+    for kind, (factory, languages) in EXTRA_KINDS.items():
+        if lang in languages:
+            found[kind] = factory
+    return found
+
+
 def codec() -> W3Codec:
     """The codec every writer of the index uses (see BLOCK_POSTINGS and LibraryCodec)."""
     return LibraryCodec(blocklimit=BLOCK_POSTINGS)
@@ -133,7 +142,7 @@ def build_schema() -> Schema:
     for facet in FACETS:
         fields[facet] = KEYWORD(stored=True, commas=True, scorable=False)
     for lang in LANGUAGES:
-        for kind, factory in FIELD_KINDS.items():
+        for kind, factory in kinds_of(lang).items():
             fields[title_field(kind, lang)] = KeyedText(lang, kind, factory)
             fields[body_field(kind, lang)] = KeyedText(lang, kind, factory)
     for lang in (*LANGUAGES, NEUTRAL):

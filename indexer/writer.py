@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import shutil
+import signal
 from array import array
 from pathlib import Path
 
@@ -33,6 +34,7 @@ SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the
 BATCH = 50  # documents per job
 TINY = 500  # segments below this many documents are merged by incremental updates
 RESULT_TIMEOUT = 3600.0
+PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 
 
 class ArrayPool:
@@ -86,13 +88,26 @@ def _segment_writer(ix, codec) -> SegmentWriter:
 
 
 def _finish_segment(writer: SegmentWriter):
-    segment = writer._finalize_segment()
-    writer._tempstorage.destroy()
-    return segment
+    # The temporary folder is shared by every worker (Whoosh names it after the index): the
+    # parent removes it when all are done.
+    return writer._finalize_segment()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to end this worker process when the build that started it dies (a killed
+    build must not leave workers behind, waiting forever on their queues)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the queues' timeouts still end the workers
 
 
 def _work(path: str, codec, segment_docs: int, jobs, results) -> None:
     """A worker process: write every batch it receives into segments, report them."""
+    die_with_parent()
     try:
         ix = whoosh_index.open_dir(path)
         segments, writer, count = [], None, 0
@@ -158,7 +173,14 @@ class ParallelWriter:
     def _check_alive(self) -> None:
         for process in self._procs:
             if process.exitcode not in (None, 0):
-                raise RuntimeError(f"an index writer process exited with {process.exitcode}")
+                reason = f"exit code {process.exitcode}"
+                try:
+                    status, found = self._results.get(timeout=1.0)
+                    if status == "error":
+                        reason = found
+                except queue.Empty:
+                    pass
+                raise RuntimeError(f"an index writer process failed: {reason}")
 
     def commit(self) -> None:
         """Wait for the workers and publish all their segments in one table of contents."""
@@ -191,6 +213,9 @@ class ParallelWriter:
             if process.is_alive():
                 process.kill()
             process.join()
+        for channel in (self._jobs, self._results):
+            channel.cancel_join_thread()  # never wait at exit to feed a process that is gone
+            channel.close()
         shutil.rmtree(Path(self.path) / f"{self.ix.indexname}.tmp", ignore_errors=True)
         self._lock.release()
 

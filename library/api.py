@@ -70,6 +70,7 @@ def page_json(page: SearchPage, ui: str) -> dict:
             for facet, values in page.facets.items()
         },
         "suggestion": page.suggestion,
+        "suggestion_total": page.suggestion_total if page.suggestion else None,
         "any_word": page.any_word,
         "theme_matches": page.theme_matches,
         "ignored": page.ignored,

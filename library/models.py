@@ -60,6 +60,7 @@ class SearchPage:
     hits: list[Hit]
     facets: dict[str, list[FacetCount]]
     suggestion: str | None = None
+    suggestion_total: int = 0  # resources the suggestion finds (always more than total)
     any_word: bool = False  # no resource had every word; showing those with any
     theme_matches: list[str] = field(default_factory=list)  # themes whose words were in q
     ignored: list[str] = field(default_factory=list)  # parts of q that could not be used

@@ -5,11 +5,15 @@ Templates never assemble query strings; they get FacetValue.toggle_url, page lin
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import g, url_for
 from werkzeug.datastructures import MultiDict
+
+from indexer.analysis import fold
 
 from .models import FACETS, SORTS, FacetCount, SearchPage
 
@@ -149,3 +153,23 @@ def language_switch(endpoint: str, view_args: dict, args: MultiDict, languages) 
         values = dict(view_args or {}) | {"ui": lang}
         links.append(Link(lang, url_for(endpoint, **values, **{k: args.getlist(k) for k in args})))
     return links
+
+
+_LEADING_HEADING = re.compile(r"^\s*<h([12])\b[^>]*>(.*?)</h\1>\s*", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def without_title(body: str, title: str) -> str:
+    """The sanitised body without a first heading that only repeats the title (the page shows
+    the title once, as its own heading)."""
+    found = _LEADING_HEADING.match(body)
+    if found is None:
+        return body
+    heading = html.unescape(_TAG.sub("", found.group(2)))
+    if _comparable(heading) != _comparable(title):
+        return body
+    return body[found.end() :]
+
+
+def _comparable(text: str) -> str:
+    return " ".join(fold(text).casefold().split()).strip(" .:")

@@ -140,6 +140,7 @@ def resource(doc_id: str):
     return render_template(
         "resource.html",
         doc=doc,
+        body=presenter.without_title(doc.html, doc.title),
         related=search.related(doc, ui),
         citation=citation(
             doc, url_for("pages.resource", doc_id=doc.id, language=doc.language, _external=True)

@@ -43,6 +43,8 @@ def match(snapshot: Snapshot, plan: QueryPlan) -> Match:
         docs = np.logical_or.reduce([p > 0 for p in parts])
         any_word = True
     docs &= snapshot.live
+    for terms in plan.optional:  # function words: a little more score, never a condition
+        scores = scores + word_scores(snapshot, terms)
     scores = np.where(docs, scores, 0.0)
     theme_only = no_theme
     if plan.themes:

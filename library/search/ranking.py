@@ -2,7 +2,8 @@
 
 Documents are ordered by score (ties by document number, as Whoosh does) or by a sort column;
 the first document of each resource stands for it, and is swapped for another version of the
-same resource in a preferred language when that version is among the results too. Only the
+same resource in a preferred language (the query's, then the interface's) when that version is
+among the results too. Only the
 top of the order is sorted: a few times the page's depth, widened until enough resources come.
 """
 
@@ -20,11 +21,12 @@ def top(
     docs: np.ndarray,
     keys: np.ndarray,
     limit: int,
-    prefer: np.ndarray,
+    prefer: list[np.ndarray],
     skip: set[int] | None = None,
 ) -> list[int]:
     """Up to limit documents among docs (bool per document), smallest key first, one per
-    resource (resources in skip left out), each in a preferred version where one is in docs."""
+    resource (resources in skip left out), each shown in the first preferred version (masks in
+    order of preference) that is among docs."""
     candidates = np.flatnonzero(docs)
     if not candidates.size or limit <= 0:
         return []
@@ -62,12 +64,16 @@ def _first_per_resource(
     return chosen
 
 
-def _preferred(snapshot: Snapshot, doc: int, docs: np.ndarray, prefer: np.ndarray) -> int:
-    if not prefer.size or prefer[doc]:
-        return doc
-    for version in snapshot.versions(int(snapshot.resource[doc])).tolist():
-        if docs[version] and prefer[version]:
-            return version
+def _preferred(snapshot: Snapshot, doc: int, docs: np.ndarray, prefer: list[np.ndarray]) -> int:
+    versions = None
+    for mask in prefer:
+        if mask[doc]:
+            return doc
+        if versions is None:
+            versions = snapshot.versions(int(snapshot.resource[doc])).tolist()
+        for version in versions:
+            if docs[version] and mask[version]:
+                return version
     return doc
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -119,52 +120,76 @@ class SearchService:
         vocab = self.vocabulary
         parsed = querytext.parse(request.q)
         filters = merge_filters(request.filters, parsed.filters, vocab)
-        query = plan.QueryPlan.make(snap.schema, parsed, vocab)
+        query = self._plan(snap, parsed, vocab, request.ui_language)
         found = matching.match(snap, query)
         masks = facets.filter_masks(snap, filters)
         filtered = facets.apply(found.docs, masks)
         total = snap.count_resources(filtered)
         hits = self._page_hits(snap, query, found, filtered, request)
         counts = facets.all_counts(snap, found.docs, masks, filters, vocab, request.ui_language)
-        suggestion = None
-        if suggest.wanted(snap, parsed.words, total, found.any_word):
-            suggestion = self._suggestion(snap, parsed.words, request, filters, total)
+        suggestion, suggestion_total = None, 0
+        if suggest.wanted(snap, query.content_words, total, found.any_word):
+            suggestion, suggestion_total = self._suggestion(
+                snap, query, parsed, request, filters, total
+            )
         return SearchPage(
             request=request,
             total=total,
             hits=hits,
             facets=counts,
             suggestion=suggestion,
+            suggestion_total=suggestion_total,
             any_word=found.any_word,
             theme_matches=query.themes if found.theme_only.any() else [],
             ignored=parsed.ignored,
         )
 
-    def _suggestion(self, snap, words, request, filters, total) -> str | None:
-        """A correction that finds more than the query did (or as much, when it replaces a word
-        found nowhere), or None."""
-        lang = suggest.query_language(snap, words, request.ui_language)
-        text = suggest.suggestion(snap, words, lang)
-        if text is None:
-            return None
-        parsed = querytext.parse(text)
-        query = plan.QueryPlan.make(snap.schema, parsed, self.vocabulary)
-        found = matching.match(snap, query)
+    def _suggestion(self, snap, query, parsed, request, filters, total) -> tuple[str | None, int]:
+        """(the query with its unknown words corrected, how many resources that finds), when it
+        finds more than the query did; else (None, 0)."""
+        words = query.content_words
+        lang = query.language or suggest.query_language(snap, words, request.ui_language)
+        corrected = suggest.corrections(snap, words, lang)
+        if corrected is None:
+            return None, 0
+        text = _replace_words(request.q, parsed.words, corrected)
+        again = self._plan(snap, querytext.parse(text), self.vocabulary, request.ui_language)
+        found = matching.match(snap, again)
         better = snap.count_resources(facets.apply(found.docs, facets.filter_masks(snap, filters)))
-        unknown = not all(suggest.known(snap, w) for w in words)
-        return text if better > total or (unknown and better and better >= total) else None
+        if better > total:
+            return text, better
+        return None, 0
+
+    @staticmethod
+    def _plan(snap: Snapshot, parsed, vocab: Vocabulary, ui: str) -> plan.QueryPlan:
+        return plan.QueryPlan.make(
+            snap.schema,
+            parsed,
+            vocab,
+            language_of=lambda words: suggest.query_language(snap, words, ui),
+            knows=lambda lang, word: suggest.knows(snap, lang, word),
+        )
+
+    @staticmethod
+    def _language_mask(snap: Snapshot, lang: str) -> np.ndarray:
+        return snap.mask(snap.facet("language").docs_of(lang))
 
     def _page_hits(self, snap, query, found, filtered, request: SearchRequest) -> list[Hit]:
         if not filtered.any():
             return []
+        languages = [request.ui_language]
+        if query.language and query.content_words:
+            languages = list(dict.fromkeys((query.language, request.ui_language)))
         limit = request.page * request.per_page
         sort = request.sort
         if sort == "relevance" and not query.has_text:
             sort = "newest"
-        prefer = filtered & snap.mask(snap.facet("language").docs_of(request.ui_language))
+        prefer = [filtered & self._language_mask(snap, lang) for lang in languages]
         if sort == "relevance":
             text_docs = filtered & ~found.theme_only
-            ranked = ranking.top(snap, text_docs, -found.scores, limit, prefer & text_docs)
+            ranked = ranking.top(
+                snap, text_docs, -found.scores, limit, [p & text_docs for p in prefer]
+            )
             themed = filtered & found.theme_only
             if len(ranked) < limit and themed.any():
                 seen = {int(snap.resource[d]) for d in ranked}
@@ -236,8 +261,7 @@ class SearchService:
             others[snap.versions(number)] = False
         if not others.any():
             return []
-        prefer = others & snap.mask(snap.facet("language").docs_of(ui))
-        ranked = ranking.top(snap, others, -scores, limit, prefer)
+        ranked = ranking.top(snap, others, -scores, limit, [others & self._language_mask(snap, ui)])
         empty = plan.QueryPlan()
         return [self._hit(snap, empty, d, scores[d], False) for d in ranked]
 
@@ -264,6 +288,16 @@ class SearchService:
             languages=int((languages > 0).sum()),
             built=meta.get("built", ""),
         )
+
+
+def _replace_words(q: str, typed: list[str], corrected: dict[str, str]) -> str:
+    """q with each corrected word replaced where it stands (the rest of q kept as typed)."""
+    result = q
+    for word in typed:
+        new = corrected.get(word)
+        if new and new != word:
+            result = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", new, result, count=1)
+    return result
 
 
 def _split(value) -> list[str]:

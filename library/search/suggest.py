@@ -2,8 +2,9 @@
 
 It is looked for only when the search found nothing, fell back to any word, or a word exists
 nowhere in the library (not even without its accents). The query is read as the language
-whose documents know most of its words (the interface language breaks ties); words that
-language knows are kept as typed, the others are replaced by its closest word within two edits.
+whose documents know most of its words (the interface language breaks ties); words found
+anywhere are kept as typed, the others are replaced by that language's closest word within two
+edits. The service offers the result only when it finds more resources than the query did.
 """
 
 from __future__ import annotations
@@ -29,41 +30,55 @@ def known(snapshot: Snapshot, word: str) -> bool:
     )
 
 
+def knows(snapshot: Snapshot, lang: str, word: str) -> bool:
+    """True when documents in lang have the word (its folded key)."""
+    field = body_field("folded", lang)
+    return any(
+        snapshot.term(field, t)[0].size for t in analysis.terms(lang, word, "folded", mode="query")
+    )
+
+
 def query_language(snapshot: Snapshot, words: list[str], ui: str) -> str:
-    """The language whose documents hold most of the words (folded forms)."""
+    """The language whose documents hold most of the words (folded forms); between languages
+    that know as many, the one where they are commonest among its documents, then the
+    interface language."""
     best, best_key = None, None
+    sizes = snapshot.facet("language")
     for lang in analysis.LANGUAGES:
         field = body_field("folded", lang)
-        known = sum(
-            1
-            for w in words
-            if any(
-                snapshot.term(field, t)[0].size
-                for t in analysis.terms(lang, w, "folded", mode="query")
+        known, share = 0, 0.0
+        documents = max(sizes.docs_of(lang).size, 1)
+        for word in words:
+            found = max(
+                (
+                    snapshot.term(field, t)[0].size
+                    for t in analysis.terms(lang, word, "folded", mode="query")
+                ),
+                default=0,
             )
-        )
-        key = (known, lang == ui)
+            if found:
+                known += 1
+                share += found / documents
+        key = (known, round(share, 3), lang == ui)
         if known and (best_key is None or key > best_key):
             best, best_key = lang, key
     return best or (ui if ui in analysis.LANGUAGES else "en")
 
 
-def suggestion(snapshot: Snapshot, words: list[str], lang: str) -> str | None:
-    """The words with unknown ones corrected from lang's own words, or None if none changes."""
+def corrections(snapshot: Snapshot, words: list[str], lang: str) -> dict[str, str] | None:
+    """word -> its correction from lang's own words, for the words no document has; None when
+    nothing can be corrected. A word that matched is never corrected."""
     name = spell_field(lang)
     if name not in snapshot.schema:
         return None
-    corrected = []
+    found: dict[str, str] = {}
     with snapshot.lock:
-        reader = snapshot.reader
         corrector = snapshot.searcher.corrector(name)
         for word in words:
             lower = word.lower()
-            if reader.doc_frequency(name, lower) or known(snapshot, lower):
-                corrected.append(lower)
+            if known(snapshot, lower):
                 continue
             options = corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
-            corrected.append(options[0] if options else lower)
-    if corrected == [w.lower() for w in words]:
-        return None
-    return " ".join(corrected)
+            if options and options[0] != lower:
+                found[word] = options[0]
+    return found or None
