@@ -1,7 +1,8 @@
 """ "Did you mean": a correction drawn from one language's own words, only when it helps.
 
 It is looked for only when the search found nothing, fell back to any word, or a word exists
-nowhere in the library (not even without its accents). The query is read as the language
+nowhere in the library in any form (as written, unaccented or inflected; a match on the first
+letters alone does not count). The query is read as the language
 whose documents know most of its words (the interface language breaks ties); words found
 anywhere are kept as typed, the others are replaced by that language's closest word within two
 edits. The service offers the result only when it finds more resources than the query did.
@@ -12,6 +13,7 @@ from __future__ import annotations
 from indexer import analysis
 from indexer.schema import body_field, spell_field
 
+from .plan import word_terms
 from .snapshot import Snapshot
 
 SUGGEST_BELOW = 1
@@ -23,11 +25,19 @@ def wanted(snapshot: Snapshot, words: list[str], total: int, any_word: bool) -> 
     return total < SUGGEST_BELOW or any_word or any(not known(snapshot, w) for w in words)
 
 
+# Kinds too loose to say the word itself was found: first letters only, Latin-typed keys.
+_LOOSE = ("trunc", "latin")
+
+
 def known(snapshot: Snapshot, word: str) -> bool:
-    """True when some document has the word, at least without its accents."""
-    return any(
-        snapshot.term("all", t)[0].size for t in analysis.terms("xx", word, "neutral", mode="query")
-    )
+    """True when some document has the word in some form: as written, without accents, or
+    inflected (its lemma or stem in any language). Such a word is never "corrected"."""
+    for fieldname, text, _ in word_terms(snapshot.schema, word):
+        if any(f"_{kind}_" in fieldname for kind in _LOOSE):
+            continue
+        if snapshot.term(fieldname, text)[0].size:
+            return True
+    return False
 
 
 def knows(snapshot: Snapshot, lang: str, word: str) -> bool:

@@ -1,13 +1,29 @@
 """Relevance benchmark: known-item search in 14 languages, against SQLite FTS5 as a baseline.
 
-    python -m tests.benchmarks.relevance [--no-distractors]
+    python -m tests.benchmarks.relevance [--no-distractors] [--show-variants]
 
 For every document of tests/benchmarks/data/relevance/*.yml there are queries of two or three
 words (`exact`: as written in the text; `inflected`: the same words in other forms) and we also
-run `inflected` without diacritics. The documents are indexed with the real indexer (with the
-shipped library as distractors) and searched through the real search service; the baseline is
-SQLite FTS5 (unicode61, remove_diacritics 2) over the same documents. Prints MRR@10 and
-success@10 per language and variant, and language-detection accuracy on paragraphs and stubs.
+run `inflected` without diacritics (`unaccented`). The documents are indexed with the real
+indexer (with the shipped library as distractors) and searched through the real search service;
+the baseline is SQLite FTS5 (unicode61, remove_diacritics 2) over the same documents. The first
+table gives MRR@10 and success@10 per language for these three variants, for both engines.
+
+A second table, "search quality", covers variants that tests/benchmarks/variants.py derives
+from each `inflected` query (deterministically, with its own word lists and spelling rules):
+
+* `function words`: one or two articles, prepositions or conjunctions of the language added;
+* `latin` and `latin everyday` (Bulgarian and Greek only): typed in Latin letters, in the
+  official romanisation and the way people type on a Latin keyboard;
+* `typo`: one typo in the longest word. Besides its MRR@10 the table gives how often a
+  "did you mean" suggestion is offered, and the suggestion's precision: the share of offered
+  suggestions whose own search ranks the target in the top 10;
+* false alarms: of the `exact` and `inflected` queries whose target is ranked first, the share
+  for which a suggestion is offered all the same (it should be near 0).
+
+Only this library runs these variants (FTS5 does not). Last come the query times (of the first
+table's queries) and language-detection accuracy on paragraphs and stubs. --show-variants prints
+the generated queries and stops before indexing anything.
 """
 
 from __future__ import annotations
@@ -30,10 +46,19 @@ from indexer.readers import find_files, read
 from library.models import SearchRequest
 from library.search import SearchService
 
+from .variants import (
+    LATIN_LANGUAGES,
+    everyday_latin,
+    official_latin,
+    with_function_words,
+    with_typo,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "relevance"
 CONTENT = ROOT / "content"
-VARIANTS = ("exact", "inflected", "unaccented")
+VARIANTS = ("exact", "inflected", "unaccented")  # the first table, comparable with older runs
+DERIVED = ("function words", "latin", "latin everyday", "typo")  # the "search quality" table
 TOP = 10
 
 
@@ -54,6 +79,18 @@ class KnownItem:
     query: str
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What this library answered to one known-item query."""
+
+    rank: int | None  # of the target in the top 10
+    suggestion: str | None  # "did you mean", when offered
+    suggestion_rank: int | None = None  # of the target when the suggestion is searched
+
+
+Results = dict[tuple[str, str], list[Outcome]]  # (language, variant) -> outcomes
+
+
 def load_data() -> tuple[list[Doc], list[KnownItem]]:
     docs, items = [], []
     for path in sorted(DATA.glob("*.yml")):
@@ -61,11 +98,33 @@ def load_data() -> tuple[list[Doc], list[KnownItem]]:
         lang = data["language"]
         for d in data["documents"]:
             docs.append(Doc(d["id"], lang, d["title"], d["text"], d.get("stub", "")))
-        for q in data["queries"]:
-            items.append(KnownItem(q["doc"], lang, "exact", q["exact"]))
-            items.append(KnownItem(q["doc"], lang, "inflected", q["inflected"]))
-            items.append(KnownItem(q["doc"], lang, "unaccented", fold(q["inflected"])))
+        for position, q in enumerate(data["queries"]):
+            items.extend(query_variants(lang, q, position))
     return docs, items
+
+
+def query_variants(lang: str, q: dict, position: int) -> list[KnownItem]:
+    """The known-item queries of one YAML query, in the order of VARIANTS then DERIVED;
+    position (the query's place in its file) picks among the ways of deriving a variant."""
+    inflected = q["inflected"]
+    forms = [
+        ("exact", q["exact"]),
+        ("inflected", inflected),
+        ("unaccented", fold(inflected)),
+        ("function words", with_function_words(lang, inflected, position)),
+    ]
+    if lang in LATIN_LANGUAGES:
+        forms.append(("latin", official_latin(lang, inflected)))
+        forms.append(("latin everyday", everyday_latin(lang, inflected, position)))
+    forms.append(("typo", with_typo(inflected, position)))
+    return [KnownItem(q["doc"], lang, variant, text) for variant, text in forms]
+
+
+def count_variants(items: list[KnownItem]) -> dict[str, int]:
+    counts = dict.fromkeys(VARIANTS + DERIVED, 0)
+    for item in items:
+        counts[item.variant] += 1
+    return counts
 
 
 def write_library(docs: list[Doc], target: Path, distractors: bool) -> None:
@@ -86,11 +145,25 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def rank_ours(service: SearchService, item: KnownItem) -> int | None:
-    page = service.search(SearchRequest(q=item.query, per_page=TOP, ui_language="en"))
-    ids = [hit.id for hit in page.hits]
-    target = f"bench/{item.doc}"
+def rank_of(ids: list[str], doc: str) -> int | None:
+    """The 1-based place of the benchmark document among ids, None when it is not there."""
+    target = f"bench/{doc}"
     return ids.index(target) + 1 if target in ids else None
+
+
+def search_ours(service: SearchService, query: str, doc: str) -> tuple[int | None, str | None]:
+    """(rank of doc in the first page of query, the suggestion offered or None)."""
+    page = service.search(SearchRequest(q=query, per_page=TOP, ui_language="en"))
+    return rank_of([hit.id for hit in page.hits], doc), page.suggestion
+
+
+def outcome_ours(service: SearchService, item: KnownItem) -> Outcome:
+    """Searches the item; for a typo that got a suggestion, searches the suggestion too."""
+    rank, suggestion = search_ours(service, item.query, item.doc)
+    again = None
+    if suggestion is not None and item.variant == "typo":
+        again, _ = search_ours(service, suggestion, item.doc)
+    return Outcome(rank, suggestion, again)
 
 
 def fts5_index(docs: list[Doc], content: Path) -> sqlite3.Connection:
@@ -116,8 +189,7 @@ def rank_fts5(db: sqlite3.Connection, item: KnownItem) -> int | None:
     ids = [row[0] for row in db.execute(
         "SELECT id FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?", (match, TOP)
     )]  # fmt: skip
-    target = f"bench/{item.doc}"
-    return ids.index(target) + 1 if target in ids else None
+    return rank_of(ids, item.doc)
 
 
 def scores(ranks: list[int | None]) -> tuple[float, float]:
@@ -144,6 +216,93 @@ def print_table(title: str, table: dict[tuple[str, str], list[int | None]], lang
     return summary
 
 
+def share(flags: list[bool]) -> float | None:
+    return statistics.fmean(flags) if flags else None
+
+
+def typo_figures(outcomes: list[Outcome]) -> tuple[float | None, float | None]:
+    """(share of typo queries offered a suggestion, share of the offered suggestions that rank
+    the target in the top 10)."""
+    offered = [o for o in outcomes if o.suggestion is not None]
+    return (
+        share([o.suggestion is not None for o in outcomes]),
+        share([o.suggestion_rank is not None for o in offered]),
+    )
+
+
+def false_alarms(outcomes: list[Outcome]) -> float | None:
+    """Of the outcomes whose target is ranked first, the share that were offered a suggestion."""
+    return share([o.suggestion is not None for o in outcomes if o.rank == 1])
+
+
+def quality_row(results: Results, lang: str) -> list[float | None]:
+    """One language's cells of the "search quality" table, None where it has no such query."""
+    cells: list[float | None] = []
+    for variant in DERIVED:
+        outcomes = results.get((lang, variant), [])
+        cells.append(scores([o.rank for o in outcomes])[0] if outcomes else None)
+    cells.extend(typo_figures(results.get((lang, "typo"), [])))
+    plain = results.get((lang, "exact"), []) + results.get((lang, "inflected"), [])
+    cells.append(false_alarms(plain))
+    return cells
+
+
+QUALITY_COLUMNS = (*DERIVED, "suggested", "precision", "false alarms")
+WIDTHS = tuple(max(len(c) + 2, 8) for c in QUALITY_COLUMNS)
+
+
+def print_quality(results: Results, languages) -> None:
+    print(
+        "\nsearch quality: MRR@10 of derived variants; on typos the share offered a suggestion "
+        "and the share\nof suggestions finding the target in the top 10; false alarms: "
+        "suggestions on exact/inflected\nqueries whose target is ranked first"
+    )
+    heads = zip(QUALITY_COLUMNS, WIDTHS, strict=True)
+    print(f"{'lang':6}" + "".join(f"{c:>{w}}" for c, w in heads))
+    columns: list[list[float]] = [[] for _ in QUALITY_COLUMNS]
+    for lang in languages:
+        row = quality_row(results, lang)
+        for column, value in zip(columns, row, strict=True):
+            if value is not None:
+                column.append(value)
+        print(_quality_line(lang, row))
+    print(_quality_line("mean", [statistics.fmean(c) if c else None for c in columns]))
+
+
+def _quality_line(label: str, values: list[float | None]) -> str:
+    """The label, then each value right-aligned in its column (blank when None)."""
+    cells = (
+        f"{v:{w}.3f}" if v is not None else " " * w for v, w in zip(values, WIDTHS, strict=True)
+    )
+    return f"{label:6}" + "".join(cells)
+
+
+def print_suggestion_counts(results: Results) -> None:
+    typos = [o for (_, v), outs in results.items() if v == "typo" for o in outs]
+    offered = [o for o in typos if o.suggestion is not None]
+    right = [o for o in offered if o.suggestion_rank is not None]
+    first = [
+        o for (_, v), outs in results.items() if v in ("exact", "inflected") for o in outs
+        if o.rank == 1
+    ]  # fmt: skip
+    alarms = [o for o in first if o.suggestion is not None]
+    print(
+        f"typos: {len(offered)}/{len(typos)} offered a suggestion, {len(right)} of them find the "
+        f"target in the top 10; exact/inflected ranked first: {len(alarms)}/{len(first)} "
+        "offered one"
+    )
+
+
+def show_variants(items: list[KnownItem]) -> None:
+    """Prints every query of the derived variants, beside the inflected query it comes from."""
+    source = ""
+    for item in items:
+        if item.variant == "inflected":
+            source = item.query
+        elif item.variant in DERIVED:
+            print(f"{item.language:3} {item.doc:7} {item.variant:15} {source}  ->  {item.query}")
+
+
 def detection(docs: list[Doc]) -> None:
     print("\nlanguage detection (right / total)")
     by_lang: dict[str, list[tuple[bool, bool]]] = {}
@@ -163,17 +322,26 @@ def detection(docs: list[Doc]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-distractors", action="store_true")
+    parser.add_argument(
+        "--show-variants", action="store_true", help="print the derived queries and stop"
+    )
     args = parser.parse_args()
     docs, items = load_data()
+    if args.show_variants:
+        show_variants(items)
+        return
     languages = sorted({d.language for d in docs})
+    counts = count_variants(items)
     with tempfile.TemporaryDirectory() as tmp:
         content, index = Path(tmp) / "content", Path(tmp) / "index"
         write_library(docs, content, not args.no_distractors)
         report = build(content, index, say=lambda _: None)
         print(
-            f"{len(docs)} known items in {len(languages)} languages, {len(items)} queries; "
+            f"{len(docs)} known items in {len(languages)} languages, "
+            f"{sum(counts[v] for v in VARIANTS)} queries; "
             f"index of {report.documents} resources"
         )
+        print("queries per variant: " + ", ".join(f"{v} {n}" for v, n in counts.items()))
         service = SearchService(index)
         started = time.perf_counter()
         service.warm()
@@ -182,18 +350,23 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s"
         )
         db = fts5_index(docs, content)
-        ours: dict[tuple[str, str], list[int | None]] = {}
+        ours: Results = {}
         base: dict[tuple[str, str], list[int | None]] = {}
         times = []
         for item in items:
+            key = (item.language, item.variant)
             started = time.perf_counter()
-            ours.setdefault((item.language, item.variant), []).append(rank_ours(service, item))
-            times.append(time.perf_counter() - started)
-            base.setdefault((item.language, item.variant), []).append(rank_fts5(db, item))
-    print_table("this library: MRR@10 and success@10", ours, languages)
+            ours.setdefault(key, []).append(outcome_ours(service, item))
+            if item.variant in VARIANTS:  # time and compare only the first table's queries
+                times.append(time.perf_counter() - started)
+                base.setdefault(key, []).append(rank_fts5(db, item))
+    ranks = {key: [o.rank for o in outcomes] for key, outcomes in ours.items()}
+    print_table("this library: MRR@10 and success@10", ranks, languages)
     print_table(
         "SQLite FTS5 (unicode61, remove_diacritics 2): MRR@10 and success@10", base, languages
     )
+    print_quality(ours, languages)
+    print_suggestion_counts(ours)
     times.sort()
     print(
         f"\nquery time: median {statistics.median(times) * 1000:.1f} ms, "
