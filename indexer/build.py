@@ -265,16 +265,23 @@ def _write_full(
 def _write_incremental(
     generation: Path, content_dir: Path, scan, vocab, report: BuildReport, workers: int
 ) -> None:
-    entries = {path: scan.known[path] for path in scan.unchanged}
-    for entry in entries.values():
+    entries = scan.known  # updated in place: a path read again gets a new entry or none
+    unchanged = [entries[path] for path in scan.unchanged]
+    for entry in unchanged:
         if entry.rejected:
             report.rejected += 1
             report.problems += entry.problems
-    report.unchanged = sum(1 for entry in entries.values() if not entry.rejected)
-    report.removed = sum(1 for path in scan.removed if not scan.known[path].rejected)
+    report.unchanged = len(unchanged) - report.rejected
+    report.removed = sum(1 for path in scan.removed if not entries[path].rejected)
     taken = {entry.key: path for path, entry in entries.items() if not entry.rejected}
     to_read = scan.changed + scan.added
+    touched = {*scan.removed, *to_read, *scan.restamped}
     if to_read or scan.removed:
+        changed = {p for p in scan.changed if not entries[p].rejected}
+        for path in (*scan.removed, *to_read):
+            old = entries.pop(path, None)
+            if old is not None and not old.rejected and taken.get(old.key) == path:
+                del taken[old.key]
         ix = whoosh_index.open_dir(str(generation))
         try:
             writer = _writer(ix, 1, False)
@@ -285,7 +292,6 @@ def _write_incremental(
             # validation is not served in its old form, and nothing is ever indexed twice.
             for path in (*scan.removed, *to_read):
                 writer.delete_by_term("path", path)
-            changed = {p for p in scan.changed if not scan.known[p].rejected}
             for resource in _accepted(content_dir, to_read, taken, vocab, report, entries, workers):
                 writer.add_document(**document(resource))
                 if resource.path in changed:
@@ -296,9 +302,9 @@ def _write_incremental(
         except BaseException:
             writer.cancel()  # nothing reaches the index: Whoosh commits all or nothing
             raise
-        manifest.save(generation, entries, ix.latest_generation())
+        manifest.save(generation, entries, ix.latest_generation(), touched)
     elif scan.restamped:
-        manifest.save(generation, entries, manifest.toc_generation(generation))
+        manifest.save(generation, entries, manifest.toc_generation(generation), touched)
     meta = store.read_json(generation / store.META_FILE)
     _finish(generation, vocab, meta.get("fingerprint", ""), report)
 

@@ -25,7 +25,10 @@ from . import readers
 from .problems import Problem
 
 MANIFEST_FILE = "manifest.marshal"
-VERSION = 4
+DELTA_FILE = "manifest-delta.marshal"
+DELTA_LIMIT = 2000
+VERSION = 5
+_bases: dict[str, dict] = {}  # generation -> id of the full manifest this process read or wrote
 
 
 class Entry(NamedTuple):
@@ -70,7 +73,7 @@ class Scan:
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    restamped: bool = False  # some unchanged file has a new stat: worth saving the manifest
+    restamped: list[str] = field(default_factory=list)  # unchanged content, new stat
 
 
 def scan(content_dir: Path, known: dict[str, Entry]) -> Scan:
@@ -109,7 +112,7 @@ def _compare(relpath: str, path: str, st, old: Entry, known: dict[str, Entry], r
     if sha == old.sha:
         known[relpath] = Entry.of(st, sha, old.key, old.problems)
         result.unchanged.append(relpath)
-        result.restamped = True
+        result.restamped.append(relpath)
     else:
         result.changed.append(relpath)
 
@@ -123,48 +126,88 @@ def toc_generation(generation: Path) -> int:
     return TOC._latest_generation(FileStorage(str(generation)), "MAIN")
 
 
-def save(generation: Path, entries: dict[str, Entry], toc: int) -> None:
-    """Write the manifest (marshal: a library of 100,000 files loads in a few milliseconds)."""
-    data = {
-        "version": VERSION,
-        "toc": toc,
-        "paths": list(entries),
-        "rows": [tuple(e) if not e[6] else (*e[:6], ()) for e in entries.values()],
-        "problems": {
-            path: [(p.path, p.line, p.field, p.message, p.severity) for p in e.problems]
-            for path, e in entries.items()
-            if e.problems
-        },
-    }
-    path = generation / MANIFEST_FILE
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(marshal.dumps(data))
-    os.replace(tmp, path)
+def save(
+    generation: Path, entries: dict[str, Entry], toc: int, changed: set[str] | None = None
+) -> None:
+    """Write the manifest (marshal: a library of 100,000 files loads in a few milliseconds).
+
+    With ``changed`` (the paths an update touched), only those go to a small delta file beside
+    the full one, so a one-file update does not rewrite 100,000 rows; the delta is folded into
+    a new full file once it holds more than DELTA_LIMIT paths."""
+    base = _bases.get(str(generation)) if changed is not None else None  # read by ``load``
+    delta = _read(generation / DELTA_FILE) if base else None
+    if changed is not None and base:
+        updates = dict(delta["updates"]) if _applies(delta, base) else {}
+        updates.update({path: _row(entries.get(path)) for path in changed})
+        if len(updates) <= DELTA_LIMIT:
+            _write(generation / DELTA_FILE, {"base": base["id"], "toc": toc, "updates": updates})
+            return
+    rows = {path: _row(entry) for path, entry in entries.items()}
+    base = {"version": VERSION, "id": os.urandom(8).hex(), "toc": toc, "rows": rows}
+    _write(generation / MANIFEST_FILE, base)
+    _bases[str(generation)] = {"id": base["id"]}
+    try:
+        os.unlink(generation / DELTA_FILE)
+    except FileNotFoundError:
+        pass
 
 
 def load(generation: Path) -> dict[str, Entry]:
     """path -> Entry for every file the index in generation describes."""
-    try:
-        data = marshal.loads((generation / MANIFEST_FILE).read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        data = {}
-    if (
-        isinstance(data, dict)
-        and data.get("version") == VERSION
-        and data.get("toc") == toc_generation(generation)
-    ):
-        try:
-            rows = data["rows"]
-            if any(len(row) != len(Entry._fields) for row in rows):
-                raise ValueError("a row of the wrong length")
-            made = map(partial(tuple.__new__, Entry), rows)  # no per-row Python call
-            known = dict(zip(data["paths"], made, strict=True))
-            for path, found in data["problems"].items():
-                known[path] = known[path]._replace(problems=tuple(Problem(*p) for p in found))
-            return known
-        except (KeyError, TypeError, ValueError):
-            pass  # damaged: rebuilt below
+    base = _read(generation / MANIFEST_FILE)
+    delta = _read(generation / DELTA_FILE)
+    if base and base.get("version") == VERSION:
+        _bases[str(generation)] = {"id": base.get("id")}
+        rows = base["rows"]
+        toc = base["toc"]
+        if _applies(delta, base):
+            rows = {**rows, **delta["updates"]}
+            toc = delta["toc"]
+        if toc == toc_generation(generation):
+            try:
+                return _entries(rows)
+            except (TypeError, ValueError):
+                pass  # damaged: rebuilt below
     return _from_stored_fields(generation)
+
+
+def _applies(delta: dict | None, base: dict) -> bool:
+    return bool(delta) and delta.get("base") == base.get("id") and "updates" in delta
+
+
+def _row(entry: Entry | None) -> tuple | None:
+    if entry is None:
+        return None
+    problems = tuple((p.path, p.line, p.field, p.message, p.severity) for p in entry.problems)
+    return (*entry[:6], problems)
+
+
+def _entries(rows: dict[str, tuple | None]) -> dict[str, Entry]:
+    """Entries from stored rows: made in C for the common case (a row without problems), then
+    the few rows of rejected files get their Problem objects."""
+    if any(row is None or len(row) != len(Entry._fields) for row in rows.values()):
+        rows = {path: row for path, row in rows.items() if row is not None}
+        if any(len(row) != len(Entry._fields) for row in rows.values()):
+            raise ValueError("a manifest row of the wrong length")
+    made = dict(zip(rows, map(partial(tuple.__new__, Entry), rows.values()), strict=True))
+    for path, entry in made.items():
+        if entry.problems:
+            made[path] = entry._replace(problems=tuple(Problem(*p) for p in entry.problems))
+    return made
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_bytes(marshal.dumps(data))
+    os.replace(tmp, path)
 
 
 def _from_stored_fields(generation: Path) -> dict[str, Entry]:

@@ -227,3 +227,27 @@ def test_snippet_escapes_text_and_falls_back_to_the_summary():
     stored = {"language": "en", "summary": "<script>alert(1)</script> Summary", "text": "x"}
     html = snippet(stored, ["nothing"])
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_an_update_writes_a_small_delta_of_the_manifest(tmp_path, fixture_content, monkeypatch):
+    content = _copy_content(tmp_path, fixture_content)
+    index_dir = tmp_path / "index"
+    build(content, index_dir, **QUIET)
+    generation = store.current_generation(index_dir)
+    base = (generation / manifest.MANIFEST_FILE).read_bytes()
+    path = content / "good" / "scoala.ro.md"
+    path.write_text(path.read_text("utf-8") + "\nO frază nouă.\n", "utf-8")
+    (content / "good" / "iskola.hu.md").unlink()
+    report = build(content, index_dir, **QUIET)
+    assert (report.changed, report.removed) == (1, 1)
+    assert (generation / manifest.MANIFEST_FILE).read_bytes() == base  # untouched
+    assert (generation / manifest.DELTA_FILE).exists()
+    known = manifest.load(generation)
+    assert "good/iskola.hu.md" not in known
+    assert len(known["good/scoala.ro.md"].sha) == 40
+    assert build(content, index_dir, **QUIET).unchanged == 10
+    monkeypatch.setattr(manifest, "DELTA_LIMIT", 1)
+    path.write_text(path.read_text("utf-8") + "\nÎncă una.\n", "utf-8")
+    assert build(content, index_dir, **QUIET).changed == 1
+    assert not (generation / manifest.DELTA_FILE).exists()  # folded into a new full file
+    assert set(manifest.load(generation)) == set(known)
