@@ -84,4 +84,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is written and closed by now; skip tearing down a large library's structures
+    # one object at a time (a tenth of a second of a one-file update at 100,000 files).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
