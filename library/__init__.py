@@ -22,13 +22,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from . import api, errors, exports, i18n, search_ext, security, views
+    from . import api, errors, exports, i18n, search_ext, security, urls, views
 
     i18n.init_app(app)
     search_ext.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    urls.init_app(app)
     api.init_app(app)
     exports.init_app(app)
     return app
