@@ -183,6 +183,8 @@ def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Prob
         ]
     try:
         node, meta = _load(fm)
+    except SharedNodes as err:
+        return None, [Problem(rel, 2, "front matter", f"{err}; write each value out in full")]
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + offset if mark else 1
@@ -205,15 +207,39 @@ def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Prob
     return doc, problems
 
 
+class SharedNodes(yaml.YAMLError):
+    """Front matter that reuses a node through an anchor and alias (``&a`` … ``*a``)."""
+
+
 def _load(fm: str) -> tuple[yaml.Node | None, object]:
-    """(node tree with line marks, plain data) of the front matter, parsed once."""
+    """(node tree with line marks, plain data) of the front matter, parsed once. Anchors and
+    aliases are refused before anything is built from them: a few lines of aliases can stand
+    for billions of values ("billion laughs"), and content files never need them."""
     loader = FastContentLoader(fm)
     try:
         node = loader.get_single_node()
+        if node is not None and _reuses_nodes(node):
+            raise SharedNodes("anchors and aliases (&name, *name) are not allowed here")
         meta = loader.construct_document(node) if node is not None else {}
     finally:
         loader.dispose()
     return node, meta
+
+
+def _reuses_nodes(root: yaml.Node) -> bool:
+    seen: set[int] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                pending += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending += node.value
+    return False
 
 
 def _nesting(fm: str) -> int:

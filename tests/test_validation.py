@@ -101,3 +101,19 @@ def test_city_names_follow_the_readers_script():
     assert city.label("bg") == "Велинград" and city.label("cs") == "Velingrad"
     assert City("kosice", "Košice", "SK", names={"hu": "Kassa"}).label("hu") == "Kassa"
     assert City("kosice", "Košice", "SK", names={"en": "Kosice"}).label("it") == "Košice"
+
+
+def test_yaml_aliases_and_deep_nesting_are_refused_before_they_expand(tmp_path):
+    from indexer.readers import SourceFile, read
+
+    laughs = ["title: Bomb", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for this, last in zip("bcdefgh", "abcdefg", strict=True):
+        laughs.append(f"{this}: &{this} [{', '.join([f'*{last}'] * 9)}]")
+    laughs.append("themes: *h")
+    deep = "title: Deep\nthemes: " + "[" * 5000 + "]" * 5000
+    for name, front in (("bomb.en.md", "\n".join(laughs)), ("deep.en.md", deep)):
+        path = tmp_path / name
+        path.write_text(f"---\n{front}\n---\nBody.\n", "utf-8")
+        doc, problems = read(SourceFile(name, path))
+        assert doc is None and problems and problems[0].field == "front matter"
+        assert len(problems[0].message) < 300  # not the expanded values
