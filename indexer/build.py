@@ -142,6 +142,17 @@ def _read_and_validate(item: tuple[str, Path]) -> Read:
     holds)."""
     relpath, abspath = item
     problems: list[Problem] = []
+    if _outside(relpath, abspath):
+        problems.append(
+            Problem(
+                relpath,
+                1,
+                "file",
+                "is a link to a file outside the content folder and is not read "
+                "(copy the file into the folder instead)",
+            )
+        )
+        return relpath, None, problems, None
     try:
         st = abspath.stat()  # before reading: a later edit then shows as a change next time
         data = abspath.read_bytes()
@@ -153,6 +164,16 @@ def _read_and_validate(item: tuple[str, Path]) -> Read:
         return relpath, resource, problems, manifest.Entry.of(st, resource.sha, resource.key)
     entry = manifest.Entry.of(st, readers.file_sha(data), "", tuple(problems))
     return relpath, None, problems, entry
+
+
+def _outside(relpath: str, abspath: Path) -> bool:
+    """True for a symbolic link (itself or a folder on its way) that leads out of the content
+    folder: nothing outside it is ever read."""
+    if not os.path.islink(abspath):
+        return False
+    root = str(abspath)[: -len(relpath)] or "."
+    real_root = os.path.realpath(root)
+    return os.path.commonpath([real_root, os.path.realpath(abspath)]) != real_root
 
 
 def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Iterator[Read]:

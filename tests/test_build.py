@@ -207,3 +207,16 @@ def test_cli_names_a_missing_content_folder(tmp_path):
     result = _cli("check", "--content", str(tmp_path / "nope"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_a_link_to_a_file_outside_the_content_folder_is_not_read(content_copy, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret outside\n---\nPrivate words zebraquark.\n", "utf-8")
+    (content_copy / "good" / "outside.en.md").symlink_to(secret)
+    (content_copy / "good" / "loop.en.md").symlink_to(content_copy / "good" / "loop.en.md")
+    report = build(content_copy, tmp_path / "index", **QUIET)
+    messages = {p.path: p.message for p in report.problems}
+    assert "outside the content folder" in messages["good/outside.en.md"]
+    assert "good/loop.en.md" in messages
+    docs = _docs(tmp_path / "index")
+    assert "good/outside.en.md" not in docs and "good/iskola.hu.md" in docs
