@@ -1,0 +1,151 @@
+"""The production server (`python app.py`, several processes) under steady load while the index
+is updated and rebuilt: no request fails, and the moment a build has finished every serving
+process answers from the new state."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+READY_SECONDS = 120
+CLIENTS = 4
+QUERIES = ["roma", "housing", "bydlení", "училище", "iskola", "theme:education"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str) -> tuple[int, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, json.loads(body) if response.status == 200 else {}
+    finally:
+        connection.close()
+
+
+def _total(port: int, q: str) -> int:
+    status, data = _get(port, f"/api/search?q={quote(q)}")
+    assert status == 200
+    return data["total"]
+
+
+@pytest.fixture()
+def server(tmp_path, fixture_content):
+    content = tmp_path / "content"
+    shutil.copytree(fixture_content, content)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "LIBRARY_CONTENT_DIR": str(content),
+        "LIBRARY_INDEX_DIR": str(tmp_path / "index"),
+        "PORT": str(port),
+        "LIBRARY_WORKERS": "2",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + READY_SECONDS
+        while True:
+            try:
+                if _get(port, "/api/search?q=roma")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert process.poll() is None, "python app.py stopped"
+            assert time.monotonic() < deadline, "python app.py did not answer"
+            time.sleep(0.2)
+        yield port, content, env
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Load:
+    """Clients asking a mix of queries until stopped, counting what failed."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.stop = threading.Event()
+        self.done = 0
+        self.failures: list[str] = []
+        self._lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._run, args=(i,)) for i in range(CLIENTS)]
+
+    def _run(self, number: int) -> None:
+        i = number
+        while not self.stop.is_set():
+            q = QUERIES[i % len(QUERIES)]
+            i += 1
+            try:
+                status, _ = _get(self.port, f"/api/search?q={quote(q)}")
+                failed = None if status == 200 else f"{q}: HTTP {status}"
+            except (OSError, http.client.HTTPException, ValueError) as err:
+                failed = f"{q}: {err!r}"
+            with self._lock:
+                self.done += 1
+                if failed:
+                    self.failures.append(failed)
+
+    def __enter__(self) -> Load:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def _build(env: dict, *extra: str) -> None:
+    command = [sys.executable, "-m", "indexer", "build", *extra]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+
+
+def test_updates_and_rebuilds_under_load_lose_no_request(server):
+    port, content, env = server
+    assert _total(port, "zebraquark") == 0
+    with Load(port) as load:
+        time.sleep(1.0)
+        path = content / "good" / "scoala.ro.md"
+        path.write_text(path.read_text("utf-8") + "\nzebraquark\n", "utf-8")
+        _build(env)
+        # Every process answers from the new state on its very next request.
+        assert [_total(port, "zebraquark") for _ in range(12)] == [1] * 12
+        (content / "good" / "new.en.md").write_text(
+            "---\ntitle: Rebuilt\nthemes: [housing]\n---\nquokkaphrase in a new file.\n", "utf-8"
+        )
+        _build(env, "--full")
+        assert [_total(port, "quokkaphrase") for _ in range(12)] == [1] * 12
+        assert [_total(port, "zebraquark") for _ in range(12)] == [1] * 12
+        time.sleep(1.0)
+    assert load.done > 20
+    assert load.failures == []
