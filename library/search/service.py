@@ -3,8 +3,8 @@
 Turns a SearchRequest into a SearchPage and serves documents, related resources and browse
 counts. It keeps one Snapshot of the current index per process, shared by its threads, and
 opens a new one when a build has changed the index (a new generation, or a new ``meta.json``
-after an incremental update); until the new one is ready, other threads keep answering from
-the old one.
+after an incremental update); requests that arrive meanwhile wait for it, so no answer comes
+from the old state once a build has finished.
 """
 
 from __future__ import annotations
@@ -70,11 +70,9 @@ class SearchService:
             raise IndexMissing(str(self.index_dir))
         if current is not None and current[0] == key:
             return current[1]
-        if current is not None and not self._reload.acquire(blocking=False):
-            return current[1]  # another thread is opening the new state; answer from the old
-        if current is None:
-            self._reload.acquire()
-        try:
+        # A build has finished: every request from now on waits for the new state (one thread
+        # opens it), so no answer comes from the old one once the build is done.
+        with self._reload:
             current = self._current
             if current is None or current[0] != key:
                 generation = store.current_generation(self.index_dir)
@@ -84,8 +82,6 @@ class SearchService:
                 self._current = current = (key, snapshot)
                 logger.info("opened %s (toc %s)", generation.name, snapshot.toc)
             return current[1]
-        finally:
-            self._reload.release()
 
     def warm(self) -> None:
         """Open the index and load every language's analysis before the first visitor."""
