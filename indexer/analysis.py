@@ -390,6 +390,14 @@ _memo: list[tuple[object, tuple]] = []
 Table = tuple[dict[str, int], dict[str, list[int]], int]  # counts, positions, words
 
 
+def _kind_for(kind: str, lang: str) -> str:
+    """The kind a language really gets: languages without their own analysis use the neutral
+    path."""
+    if kind not in ("neutral", "spelling") and lang not in SPECS:
+        return "neutral"
+    return kind
+
+
 def _word_table(value: str | tuple[str, ...]) -> Table:
     """(lower-cased word -> count, lower-cased word -> positions, number of positions) for the
     index side: the words ``WordTokenizer`` gives in index mode. A tuple of texts reads as the
@@ -448,8 +456,7 @@ def _joined(parts: tuple[str, ...]) -> Table:
 def index_counts(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str, int]:
     """term -> frequency that the ``kind`` analyzer of ``lang`` gives ``value`` at index time
     (what Whoosh would count token by token, computed once per distinct word)."""
-    if kind not in ("neutral", "spelling") and lang not in SPECS:
-        kind = "neutral"
+    kind = _kind_for(kind, lang)
     counts, _, _ = _word_table(value)
     result: dict[str, int] = {}
     for word, n in counts.items():
@@ -460,8 +467,7 @@ def index_counts(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str
 
 def index_positions(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str, list[int]]:
     """term -> sorted positions, for fields that serve phrases (same terms as ``index_counts``)."""
-    if kind not in ("neutral", "spelling") and lang not in SPECS:
-        kind = "neutral"
+    kind = _kind_for(kind, lang)
     _, positions, _ = _word_table(value)
     result: dict[str, list[int]] = {}
     for word, found in positions.items():
@@ -479,8 +485,7 @@ def index_positions(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[
 def terms(lang: str, text: str, kind: str = "precise", mode: str = "index") -> list[str]:
     """The terms the ``kind`` analyzer of ``lang`` produces for ``text`` (``mode="query"`` for
     the query side). Languages without their own analysis use the neutral path."""
-    if kind not in ("neutral", "spelling") and lang not in SPECS:
-        kind = "neutral"
+    kind = _kind_for(kind, lang)
     analyzer = WordTokenizer() | KeyFilter(lang, kind)
     return [t.text for t in analyzer(text, mode=mode)]
 

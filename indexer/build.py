@@ -1,9 +1,11 @@
 """Bringing the index up to date with the content folder, in two phases and with one summary.
 
-Phase one reads and validates; phase two writes. Incremental builds compare each file's SHA-1
-with the one stored in the index and touch only added, changed and removed files. A full build
-(asked for, first build, or a changed schema, analysis or vocabulary) writes a fresh generation
-and swaps it in (see `store`). Broken files are reported and skipped; the others are indexed.
+Phase one reads and validates (in worker processes when there are many files); phase two
+writes (see `writer` for large builds). Incremental builds compare the content folder with the
+generation's manifest (see `manifest`) and touch only added, changed and removed files. A full
+build (asked for, first build, a changed schema, analysis or vocabulary, or an update touching
+a large share of the files) writes a fresh generation and swaps it in (see `store`). Broken
+files are reported and skipped; the others are indexed.
 """
 
 from __future__ import annotations
@@ -177,7 +179,8 @@ def _outside(relpath: str, abspath: Path) -> bool:
 
 
 def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Iterator[Read]:
-    """(relpath, resource or None, problems, stat) for each path, in the order given."""
+    """(relpath, resource or None, problems, manifest entry) for each path, in the order given
+    (see ``_read_and_validate``)."""
     _worker_vocab["v"] = vocab
     items = [(p, content_dir / p) for p in paths]
     if workers < 2 or len(items) < PARALLEL_FROM:
@@ -287,12 +290,13 @@ def _write_incremental(
     generation: Path, content_dir: Path, scan, vocab, report: BuildReport, workers: int
 ) -> None:
     entries = scan.known  # updated in place: a path read again gets a new entry or none
-    unchanged = [entries[path] for path in scan.unchanged]
-    for entry in unchanged:
-        if entry.rejected:
+    for path in scan.unchanged:
+        entry = entries[path]
+        if entry.rejected:  # broken and unchanged: reported again without being read
             report.rejected += 1
             report.problems += entry.problems
-    report.unchanged = len(unchanged) - report.rejected
+        else:
+            report.unchanged += 1
     report.removed = sum(1 for path in scan.removed if not entries[path].rejected)
     taken = {entry.key: path for path, entry in entries.items() if not entry.rejected}
     to_read = scan.changed + scan.added

@@ -21,14 +21,14 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from . import readers
+from . import readers, store
 from .problems import Problem
 
 MANIFEST_FILE = "manifest.marshal"
 DELTA_FILE = "manifest-delta.marshal"
 DELTA_LIMIT = 2000
 VERSION = 5
-_bases: dict[str, dict] = {}  # generation -> id of the full manifest this process read or wrote
+_bases: dict[str, str] = {}  # generation -> id of the full manifest this process read or wrote
 
 
 class Entry(NamedTuple):
@@ -134,18 +134,19 @@ def save(
     With ``changed`` (the paths an update touched), only those go to a small delta file beside
     the full one, so a one-file update does not rewrite 100,000 rows; the delta is folded into
     a new full file once it holds more than DELTA_LIMIT paths."""
-    base = _bases.get(str(generation)) if changed is not None else None  # read by ``load``
-    delta = _read(generation / DELTA_FILE) if base else None
-    if changed is not None and base:
-        updates = dict(delta["updates"]) if _applies(delta, base) else {}
+    base_id = _bases.get(str(generation)) if changed is not None else None  # set by ``load``
+    if changed is not None and base_id:
+        delta = _read(generation / DELTA_FILE)
+        updates = dict(delta["updates"]) if _applies(delta, base_id) else {}
         updates.update({path: _row(entries.get(path)) for path in changed})
         if len(updates) <= DELTA_LIMIT:
-            _write(generation / DELTA_FILE, {"base": base["id"], "toc": toc, "updates": updates})
+            delta = {"base": base_id, "toc": toc, "updates": updates}
+            store.write_bytes(generation / DELTA_FILE, marshal.dumps(delta))
             return
     rows = {path: _row(entry) for path, entry in entries.items()}
-    base = {"version": VERSION, "id": os.urandom(8).hex(), "toc": toc, "rows": rows}
-    _write(generation / MANIFEST_FILE, base)
-    _bases[str(generation)] = {"id": base["id"]}
+    full = {"version": VERSION, "id": os.urandom(8).hex(), "toc": toc, "rows": rows}
+    store.write_bytes(generation / MANIFEST_FILE, marshal.dumps(full))
+    _bases[str(generation)] = full["id"]
     try:
         os.unlink(generation / DELTA_FILE)
     except FileNotFoundError:
@@ -157,10 +158,10 @@ def load(generation: Path) -> dict[str, Entry]:
     base = _read(generation / MANIFEST_FILE)
     delta = _read(generation / DELTA_FILE)
     if base and base.get("version") == VERSION:
-        _bases[str(generation)] = {"id": base.get("id")}
+        _bases[str(generation)] = base.get("id")
         rows = base["rows"]
         toc = base["toc"]
-        if _applies(delta, base):
+        if _applies(delta, base.get("id")):
             rows = {**rows, **delta["updates"]}
             toc = delta["toc"]
         if toc == toc_generation(generation):
@@ -171,8 +172,9 @@ def load(generation: Path) -> dict[str, Entry]:
     return _from_stored_fields(generation)
 
 
-def _applies(delta: dict | None, base: dict) -> bool:
-    return bool(delta) and delta.get("base") == base.get("id") and "updates" in delta
+def _applies(delta: dict | None, base_id: str | None) -> bool:
+    """True when delta was written on top of the full manifest with that id."""
+    return bool(delta and base_id) and delta.get("base") == base_id and "updates" in delta
 
 
 def _row(entry: Entry | None) -> tuple | None:
@@ -202,12 +204,6 @@ def _read(path: Path) -> dict | None:
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return data if isinstance(data, dict) else None
-
-
-def _write(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(marshal.dumps(data))
-    os.replace(tmp, path)
 
 
 def _from_stored_fields(generation: Path) -> dict[str, Entry]:

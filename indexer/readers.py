@@ -26,16 +26,12 @@ YAML11_BOOLEANS = {"yes", "no", "y", "n", "on", "off"}
 MAX_NESTING = 50
 
 
-class ContentLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2-style booleans and no implicit dates or times."""
+# libyaml's parser when PyYAML was built with it (several times quicker), else PyYAML's own.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-# The same dialect on libyaml's parser when PyYAML was built with it (several times quicker).
-_FAST_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class FastContentLoader(_FAST_BASE):
-    """ContentLoader's dialect on libyaml's parser."""
+class ContentLoader(_SAFE_LOADER):
+    """A safe loader with YAML 1.2-style booleans and no implicit dates or times."""
 
 
 def _keep_only_true_false() -> None:
@@ -48,13 +44,12 @@ def _keep_only_true_false() -> None:
         ]
         if kept:
             resolvers[first] = kept
-    for loader in (ContentLoader, FastContentLoader):
-        loader.yaml_implicit_resolvers = {k: list(v) for k, v in resolvers.items()}
-        loader.add_implicit_resolver(
-            "tag:yaml.org,2002:bool",
-            re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-            list("tTfF"),
-        )
+    ContentLoader.yaml_implicit_resolvers = resolvers
+    ContentLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
 
 
 _keep_only_true_false()
@@ -215,7 +210,7 @@ def _load(fm: str) -> tuple[yaml.Node | None, object]:
     """(node tree with line marks, plain data) of the front matter, parsed once. Anchors and
     aliases are refused before anything is built from them: a few lines of aliases can stand
     for billions of values ("billion laughs"), and content files never need them."""
-    loader = FastContentLoader(fm)
+    loader = ContentLoader(fm)
     try:
         node = loader.get_single_node()
         if node is not None and _reuses_nodes(node):

@@ -76,17 +76,19 @@ def read_json(path: Path) -> dict:
         return {}
 
 
-def write_json(path: Path, data: dict) -> None:
+def write_bytes(path: Path, data: bytes) -> None:
     """Write through a temporary file and rename, so a reader sees old or new, never half."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
 
 
 def write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: dict) -> None:
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from babel import Locale
 
 from .analysis import fold
 from .problems import WARNING, Problem
-from .readers import FastContentLoader
+from .readers import ContentLoader
 
 VOCABULARY_FILE = "vocabulary.yml"
 # Used when a content folder brings no vocabulary of its own.
@@ -174,7 +174,7 @@ def load(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
 
 def _load_yaml(name: str, raw: bytes) -> tuple[dict, list[Problem]]:
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=FastContentLoader) or {}
+        data = yaml.load(raw.decode("utf-8"), Loader=ContentLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         mark = getattr(err, "problem_mark", None)
         return {}, [Problem(name, mark.line + 1 if mark else 1, "file", f"invalid YAML: {err}")]

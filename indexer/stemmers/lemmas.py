@@ -7,7 +7,6 @@ sparse index (web process: ~100 MB for all 15). Both modes return the same lemma
 
 from __future__ import annotations
 
-import os
 import pickle
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -18,6 +17,8 @@ from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries import DefaultDictionaryFactory, StreamDictionaryFactory
 from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
+
+from .. import store
 
 # simplemma's own code for languages whose ISO code it does not use.
 SIMPLEMMA_CODE = {"hr": "hbs"}
@@ -70,12 +71,10 @@ def _save_cached(lang: str, mapping: StreamMap) -> None:
     path = _cache_file(lang)
     if path is None or not all(hasattr(mapping, name) for name in _SLOTS):
         return
+    state = pickle.dumps(tuple(getattr(mapping, n) for n in _SLOTS), protocol=5)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            pickle.dump(tuple(getattr(mapping, n) for n in _SLOTS), handle, protocol=5)
-        os.replace(tmp, path)
+        store.write_bytes(path, state)
     except OSError:
         pass  # a cache that cannot be written only costs time
 

@@ -46,10 +46,6 @@ class QueryPlan:
     def has_text(self) -> bool:
         return bool(self.words or self.phrases)
 
-    @property
-    def parts(self) -> int:
-        return len(self.words) + len(self.phrases)
-
     @classmethod
     def make(
         cls,

@@ -75,8 +75,3 @@ def _preferred(snapshot: Snapshot, doc: int, docs: np.ndarray, prefer: list[np.n
             if docs[version] and mask[version]:
                 return version
     return doc
-
-
-def score_keys(scores: np.ndarray) -> np.ndarray:
-    """Sort keys for best-first by score."""
-    return -scores

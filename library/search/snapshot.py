@@ -25,9 +25,6 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 
-from indexer import store
-from indexer.schema import FACETS
-
 from . import postings
 
 K1 = 1.2
@@ -153,10 +150,6 @@ class Snapshot:
         self._scored = ByteLRU(SCORED_CACHE_BYTES)
         self._lazy = threading.Lock()
 
-    def close(self) -> None:
-        with self.lock:
-            self.searcher.close()
-
     # -- documents and resources ------------------------------------------------------------
 
     def versions(self, resource: int) -> np.ndarray:
@@ -177,11 +170,6 @@ class Snapshot:
     def stored(self, doc: int) -> dict:
         with self.lock:
             return self.searcher.stored_fields(int(doc))
-
-    def docs_with(self, fieldname: str, value: str) -> np.ndarray:
-        """Live documents whose ID or keyword field holds value."""
-        ids, _ = self.term(fieldname, value)
-        return ids[self.live[ids]]
 
     # -- facets -----------------------------------------------------------------------------
 
@@ -323,11 +311,3 @@ def _reverse_keeping_ties(keys: np.ndarray, order: np.ndarray) -> np.ndarray:
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
     groups = np.split(order, starts[1:])
     return np.concatenate(groups[::-1]) if groups else order
-
-
-def open_current(index_dir: Path) -> Snapshot | None:
-    generation = store.current_generation(index_dir)
-    return Snapshot(generation) if generation is not None else None
-
-
-__all__ = ["FACETS", "FacetTable", "Snapshot", "open_current"]

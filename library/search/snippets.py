@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,10 +37,8 @@ class _OneLetterFold(dict):
     form, so the folded text keeps every offset of the original."""
 
     def __missing__(self, code: int) -> str:
-        folded = analysis.fold(chr(code)).lower()
-        char = folded[:1] if folded and not unicodedata.combining(folded[0]) else chr(code)
-        if unicodedata.combining(chr(code)):
-            char = chr(code)
+        # fold drops combining marks, so a mark on its own keeps its place as itself
+        char = analysis.fold(chr(code)).lower()[:1] or chr(code)
         self[code] = char
         return char
 

@@ -40,12 +40,21 @@ def known(snapshot: Snapshot, word: str) -> bool:
     return False
 
 
+def _in_language(snapshot: Snapshot, lang: str, word: str) -> int:
+    """How many documents in lang have the word (its folded key; 0: none)."""
+    field = body_field("folded", lang)
+    return max(
+        (
+            snapshot.term(field, t)[0].size
+            for t in analysis.terms(lang, word, "folded", mode="query")
+        ),
+        default=0,
+    )
+
+
 def knows(snapshot: Snapshot, lang: str, word: str) -> bool:
     """True when documents in lang have the word (its folded key)."""
-    field = body_field("folded", lang)
-    return any(
-        snapshot.term(field, t)[0].size for t in analysis.terms(lang, word, "folded", mode="query")
-    )
+    return _in_language(snapshot, lang, word) > 0
 
 
 def query_language(snapshot: Snapshot, words: list[str], ui: str) -> str:
@@ -55,22 +64,10 @@ def query_language(snapshot: Snapshot, words: list[str], ui: str) -> str:
     best, best_key = None, None
     sizes = snapshot.facet("language")
     for lang in analysis.LANGUAGES:
-        field = body_field("folded", lang)
-        known, share = 0, 0.0
         documents = max(sizes.docs_of(lang).size, 1)
-        for word in words:
-            found = max(
-                (
-                    snapshot.term(field, t)[0].size
-                    for t in analysis.terms(lang, word, "folded", mode="query")
-                ),
-                default=0,
-            )
-            if found:
-                known += 1
-                share += found / documents
-        key = (known, round(share, 3), lang == ui)
-        if known and (best_key is None or key > best_key):
+        found = [n for n in (_in_language(snapshot, lang, w) for w in words) if n]
+        key = (len(found), round(sum(found) / documents, 3), lang == ui)
+        if found and (best_key is None or key > best_key):
             best, best_key = lang, key
     return best or (ui if ui in analysis.LANGUAGES else "en")
 
