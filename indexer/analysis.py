@@ -51,6 +51,7 @@ from functools import lru_cache
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
 from . import translit
+from .folding import fold
 from .stemmers import lemmas, stemmer
 
 ANALYSIS_VERSION = "3"
@@ -102,40 +103,6 @@ _NORMALISE = str.maketrans(
 def normalise(text: str) -> str:
     """Pre-normalisation for all analysed text: NFC, ș ț with comma, plain apostrophes."""
     return unicodedata.normalize("NFC", text).translate(_NORMALISE)
-
-
-_FOLD_SPECIAL = {
-    "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ı": "i", "ß": "ss",
-    "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ς": "σ",
-    "й": "й", "Й": "Й", "ё": "ё", "Ё": "Ё",  # letters of their own, not и / е with a mark
-}  # fmt: skip
-
-
-class _FoldTable(dict):
-    """``str.translate`` table filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        folded = _FOLD_SPECIAL.get(char)
-        if folded is None:
-            decomposed = unicodedata.normalize("NFKD", char)
-            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-        self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Remove diacritics, keep the script: ``Příliš`` → ``Prilis``, ``Ρομά`` → ``Ρομα``.
-
-    Romanian ş ţ ș ț become s t; ł đ ø ı ß æ œ use a small table; ``й`` and ``ё`` are kept;
-    final ς becomes σ. Case is left alone.
-    """
-    if text.isascii():
-        return text
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_FOLD))
 
 
 # ---------------------------------------------------------------------------------------------

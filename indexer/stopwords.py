@@ -2,7 +2,7 @@
 copula forms, and the commonest particles.
 
 Owns the word lists and the test whether a word is one of them. Imports only the standard
-library (``indexer.analysis`` will import this module, so it has its own ``fold``).
+library.
 
 The lists are deliberately conservative: a word that is also a content word a reader might
 search for in the same language stays out, even if it is usually a function word. So English
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+
+from .folding import fold
 
 _WORDS: dict[str, str] = {
     "cs": """
@@ -225,28 +227,6 @@ _WORDS: dict[str, str] = {
         não muito mais já também tão
     """,
 }
-
-# Folding as ``indexer.analysis.fold`` does it: marks removed, script kept, й and ё kept.
-_FOLD_SPECIAL = {
-    "ł": "l", "đ": "d", "ø": "o", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "ς": "σ",
-    "й": "й", "ё": "ё",
-}  # fmt: skip
-
-
-def fold(word: str) -> str:
-    """The word without diacritics, in its own script: ``že`` → ``ze``, ``ή`` → ``η``,
-    ``ѝ`` → ``и``, but ``й`` stays ``й``."""
-    if word.isascii():
-        return word
-    out = []
-    for char in unicodedata.normalize("NFC", word):
-        special = _FOLD_SPECIAL.get(char)
-        if special is None:
-            decomposed = unicodedata.normalize("NFKD", char)
-            special = "".join(c for c in decomposed if not unicodedata.combining(c))
-        out.append(special)
-    return unicodedata.normalize("NFC", "".join(out))
-
 
 STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(unicodedata.normalize("NFC", text).split()) for lang, text in _WORDS.items()

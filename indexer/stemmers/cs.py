@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..folding import fold
+
 # (minimum length the word must exceed, endings); the first ending that fits is removed.
 Rules = Sequence[tuple[int, tuple[str, ...]]]
 
@@ -45,8 +47,6 @@ POSSESSIVE = ("ov", "in", "ův")
 
 def _fold_rules(rules: Rules) -> Rules:
     """The same rules written without diacritics (for accent-free text), duplicates dropped."""
-    from ..analysis import fold  # late import: analysis imports this package
-
     folded = []
     for minimum, endings in rules:
         seen = dict.fromkeys(fold(ending) for ending in endings)
