@@ -10,6 +10,7 @@ files are reported and skipped; the others are indexed.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -22,8 +23,10 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
-from . import analysis, manifest, readers, store, vocabulary
+from . import analysis, attaching, manifest, readers, store, vocabulary
 from .analysis import LANGUAGES
+from .attachments import STANDALONE, Unreadable
+from .lastgood import LastGood
 from .problems import Problem
 from .schema import (
     body_field,
@@ -55,6 +58,7 @@ class BuildReport:
     documents: int = 0
     languages: int = 0
     rejected: int = 0
+    kept: int = 0  # broken files whose last good version stays in the index
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -68,6 +72,8 @@ class BuildReport:
             f"{self.unchanged} unchanged"
         )
         rejected = f"{self.rejected} file{'s' if self.rejected != 1 else ''} rejected"
+        if self.kept:
+            rejected += f" ({self.kept} kept at their last good version)"
         return (
             f"{self.mode.capitalize()} build: {what}; {self.documents} resources indexed "
             f"({self.files} files, {self.languages} languages); {rejected}; {self.seconds:.1f} s."
@@ -97,6 +103,16 @@ def build(
     return report
 
 
+def _last_good(current: Path | None) -> LastGood:
+    """The served generation's resources, for broken files to keep (none if it cannot be read)."""
+    if current is None:
+        return LastGood(None, {})
+    try:
+        return LastGood(current, manifest.load(current))
+    except Exception:  # an index of an older schema or a damaged one: nothing to keep
+        return LastGood(None, {})
+
+
 def _workers(asked: int | None) -> int:
     if asked is not None:
         return max(1, asked)
@@ -122,7 +138,11 @@ def _build_locked(content_dir: Path, index_dir: Path, full: bool, workers: int) 
     report.files = len(scan.files)
     if full:
         report.mode = "full"
-        _write_full(index_dir, content_dir, scan, vocab, print_, report, workers)
+        last_good = _last_good(current)
+        try:
+            _write_full(index_dir, content_dir, scan, vocab, print_, report, workers, last_good)
+        finally:
+            last_good.close()
     else:
         _write_incremental(current, content_dir, scan, vocab, report, workers)
     return report
@@ -161,11 +181,35 @@ def _read_and_validate(item: tuple[str, Path]) -> Read:
     except OSError as err:
         problems.append(Problem(relpath, 1, "file", f"cannot be read ({err.strerror})"))
         return relpath, None, problems, None
-    resource = _read_one(readers.SourceFile(relpath, abspath), data, _worker_vocab["v"], problems)
+    content_dir = Path(str(abspath)[: -len(relpath)] or ".")
+    if attaching.is_record(relpath):
+        source = readers.SourceFile(relpath, abspath)
+        resource = _read_one(source, data, _worker_vocab["v"], problems)
+        if resource is not None:
+            attaching.attach(content_dir, resource, problems)
+    else:
+        resource = _read_document(content_dir, relpath, data, problems)
     if resource is not None:
-        return relpath, resource, problems, manifest.Entry.of(st, resource.sha, resource.key)
+        deps = attaching.deps(resource) if attaching.is_record(relpath) else ()
+        return (
+            relpath,
+            resource,
+            problems,
+            manifest.Entry.of(st, resource.sha, resource.key, (), deps),
+        )
     entry = manifest.Entry.of(st, readers.file_sha(data), "", tuple(problems))
     return relpath, None, problems, entry
+
+
+def _read_document(content_dir: Path, relpath: str, data: bytes, problems) -> Resource | None:
+    """A PDF, DOCX or ODT that no record lists, as a resource of its own."""
+    try:
+        resource = attaching.standalone(content_dir, relpath, data, readers.file_sha(data))
+    except Unreadable as err:
+        problems.append(Problem(relpath, 1, "file", f"{err}"))
+        return None
+    problems.append(attaching.needs_record(resource))
+    return resource
 
 
 def _outside(relpath: str, abspath: Path) -> bool:
@@ -230,13 +274,23 @@ def _accepted(
     report: BuildReport,
     entries: dict[str, manifest.Entry],
     workers: int,
-) -> Iterator[Resource]:
-    """The resources of paths that are valid and claim a free (id, language), in path order;
-    every problem and rejection goes into report, every accepted file into entries."""
+    last_good: LastGood | None = None,
+) -> Iterator[tuple[Resource, bool]]:
+    """(resource, whether it is a kept last good version) of paths that are valid and claim a
+    free (id, language), in path order; every problem and rejection goes into report, every
+    accepted file into entries. A broken file the index held keeps its last good version."""
     for relpath, resource, problems, entry in _read_all(content_dir, paths, vocab, workers):
         report.problems += problems
         if resource is None:
             report.rejected += 1
+            kept = last_good.restore(relpath) if last_good is not None else None
+            if kept is not None and _claim(kept[0], taken, []):
+                resource, old_entry, note = kept
+                report.problems.append(note)
+                report.kept += 1
+                entries[relpath] = old_entry  # its stat differs: read again on every build
+                yield resource, True
+                continue
             if entry is not None:
                 entries[relpath] = entry  # read again only once it changes
             continue
@@ -244,7 +298,34 @@ def _accepted(
             report.rejected += 1  # read again next time: the other file may have gone
             continue
         entries[relpath] = entry
-        yield resource
+        yield resource, False
+
+
+def _split(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(records, other documents) among content-folder paths."""
+    records = [p for p in paths if attaching.is_record(p)]
+    return records, [p for p in paths if not attaching.is_record(p)]
+
+
+def _referenced(entries: dict[str, manifest.Entry]) -> set[str]:
+    found: set[str] = set()
+    for entry in entries.values():
+        if entry.deps and entry.resource:
+            found.update(entry.deps)
+    return found
+
+
+def _part(content_dir: Path, relpath: str) -> manifest.Entry:
+    """The manifest entry of a file that is only part of records (or of nothing)."""
+    try:
+        st = os.stat(content_dir / relpath)
+    except OSError:
+        st = None
+    return manifest.Entry.of(st, "", manifest.PART)
+
+
+def _lone(paths, referenced: set[str]) -> list[str]:
+    return [p for p in paths if p not in referenced and p.lower().endswith(STANDALONE)]
 
 
 # -- phase two: writing ------------------------------------------------------------------------
@@ -259,25 +340,44 @@ def _writer(ix, workers: int, many: bool):
 
 
 def _write_full(
-    index_dir: Path, content_dir: Path, scan, vocab, print_: str, report, workers: int
+    index_dir: Path,
+    content_dir: Path,
+    scan,
+    vocab,
+    print_: str,
+    report,
+    workers: int,
+    last_good: LastGood | None = None,
 ) -> None:
     generation = store.new_generation(index_dir)
     entries: dict[str, manifest.Entry] = {}
+    taken: dict[str, str] = {}
+    records, others = _split(scan.files)
     try:
         ix = whoosh_index.create_in(str(generation), build_schema())
         writer = _writer(ix, workers, len(scan.files) >= PARALLEL_FROM)
         try:
-            for resource in _accepted(content_dir, scan.files, {}, vocab, report, entries, workers):
+            found = _accepted(
+                content_dir, records, taken, vocab, report, entries, workers, last_good
+            )
+            for resource, kept in found:
                 writer.add_document(**document(resource))
-                report.added += 1
+                report.added += not kept
+            lone = _lone(others, _referenced(entries))
+            entries.update({p: _part(content_dir, p) for p in others if p not in set(lone)})
+            found = _accepted(content_dir, lone, taken, vocab, report, entries, workers, last_good)
+            for resource, kept in found:
+                writer.add_document(**document(resource))
+                report.added += not kept
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
         _finish(generation, vocab, print_, report)
-        if report.documents != report.added:  # never swap in an index that lost documents
+        if report.documents != report.added + report.kept:  # never swap in one that lost any
             raise RuntimeError(
-                f"new index holds {report.documents} documents, expected {report.added}"
+                f"new index holds {report.documents} documents, "
+                f"expected {report.added + report.kept}"
             )
         manifest.save(generation, entries, ix.latest_generation())
     except BaseException:
@@ -290,48 +390,95 @@ def _write_incremental(
     generation: Path, content_dir: Path, scan, vocab, report: BuildReport, workers: int
 ) -> None:
     entries = scan.known  # updated in place: a path read again gets a new entry or none
-    for path in scan.unchanged:
+    referenced_before = _referenced(entries)
+    records, others = _split(scan.changed + scan.added)
+    touched_docs = {*others, *(p for p in scan.removed if not attaching.is_record(p))}
+    dependents = [  # records whose attached files changed: read again too
+        path
+        for path in scan.unchanged
+        if entries[path].deps and touched_docs.intersection(entries[path].deps)
+    ]
+    unchanged = [p for p in scan.unchanged if p not in set(dependents)]
+    for path in unchanged:
         entry = entries[path]
         if entry.rejected:  # broken and unchanged: reported again without being read
             report.rejected += 1
             report.problems += entry.problems
-        else:
+        elif entry.resource:
             report.unchanged += 1
-    report.removed = sum(1 for path in scan.removed if not entries[path].rejected)
-    taken = {entry.key: path for path, entry in entries.items() if not entry.rejected}
-    to_read = scan.changed + scan.added
-    touched = {*scan.removed, *to_read, *scan.restamped}
-    if to_read or scan.removed:
-        changed = {p for p in scan.changed if not entries[p].rejected}
-        for path in (*scan.removed, *to_read):
-            old = entries.pop(path, None)
-            if old is not None and not old.rejected and taken.get(old.key) == path:
+    report.removed = sum(1 for path in scan.removed if entries[path].resource)
+    records = sorted({*records, *dependents})
+    changed = {p for p in (*scan.changed, *dependents) if entries[p].resource}
+    if not (records or others or scan.removed):
+        if scan.restamped:
+            toc = manifest.toc_generation(generation)
+            manifest.save(generation, entries, toc, set(scan.restamped))
+        _finish(
+            generation,
+            vocab,
+            store.read_json(generation / store.META_FILE).get("fingerprint", ""),
+            report,
+        )
+        return
+    last_good = LastGood(generation, {p: entries[p] for p in (*records, *others) if p in entries})
+    gone = [*scan.removed, *records]
+    olds = {path: entries.pop(path, None) for path in (*scan.removed, *records, *others)}
+    taken = {entry.key: path for path, entry in entries.items() if entry.resource}
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        writer = _writer(ix, 1, False)
+    except LockError as err:
+        last_good.close()
+        raise store.BuildLockTimeout(f"the index in {generation} is locked: {err}") from err
+    try:
+        # Every path read again leaves the index first (a broken one comes back as its last
+        # good version), so nothing is ever indexed twice.
+        for path in gone:
+            writer.delete_by_term("path", path)
+        _add_all(
+            writer, content_dir, records, taken, vocab, report, entries, workers, last_good, changed
+        )
+        referenced = _referenced(entries)
+        flipped = [
+            p
+            for p in scan.files
+            if not attaching.is_record(p) and (p in referenced) != (p in referenced_before)
+        ]
+        documents = sorted({*others, *flipped})
+        for path in documents:
+            writer.delete_by_term("path", path)
+            old = olds.get(path) or entries.pop(path, None)
+            olds[path] = old
+            if old is not None and old.resource and taken.get(old.key) == path:
                 del taken[old.key]
-        ix = whoosh_index.open_dir(str(generation))
-        try:
-            writer = _writer(ix, 1, False)
-        except LockError as err:
-            raise store.BuildLockTimeout(f"the index in {generation} is locked: {err}") from err
-        try:
-            # Every path read again leaves the index first: an edited file that now fails
-            # validation is not served in its old form, and nothing is ever indexed twice.
-            for path in (*scan.removed, *to_read):
-                writer.delete_by_term("path", path)
-            for resource in _accepted(content_dir, to_read, taken, vocab, report, entries, workers):
-                writer.add_document(**document(resource))
-                if resource.path in changed:
-                    report.changed += 1
-                else:
-                    report.added += 1
-            writer.commit(mergetype=merge_tiny)
-        except BaseException:
-            writer.cancel()  # nothing reaches the index: Whoosh commits all or nothing
-            raise
-        manifest.save(generation, entries, ix.latest_generation(), touched)
-    elif scan.restamped:
-        manifest.save(generation, entries, manifest.toc_generation(generation), touched)
+        lone = _lone(documents, referenced)
+        entries.update({p: _part(content_dir, p) for p in documents if p not in set(lone)})
+        was = {p for p in lone if olds.get(p) is not None and olds[p].resource}
+        _add_all(writer, content_dir, lone, taken, vocab, report, entries, workers, last_good, was)
+        writer.commit(mergetype=merge_tiny)
+    except BaseException:
+        writer.cancel()  # nothing reaches the index: Whoosh commits all or nothing
+        raise
+    finally:
+        last_good.close()
+    touched = {*scan.removed, *records, *documents, *scan.restamped}
+    manifest.save(generation, entries, ix.latest_generation(), touched)
     meta = store.read_json(generation / store.META_FILE)
     _finish(generation, vocab, meta.get("fingerprint", ""), report)
+
+
+def _add_all(
+    writer, content_dir, paths, taken, vocab, report, entries, workers, last_good, changed
+):
+    found = _accepted(content_dir, paths, taken, vocab, report, entries, workers, last_good)
+    for resource, kept in found:
+        writer.add_document(**document(resource))
+        if kept:
+            continue
+        if resource.path in changed:
+            report.changed += 1
+        else:
+            report.added += 1
 
 
 def _finish(generation: Path, vocab, print_: str, report: BuildReport) -> None:
@@ -355,7 +502,7 @@ def document(resource: Resource) -> dict:
     """The Whoosh fields of one resource."""
     from .analysis import fold
 
-    body = " ".join((resource.summary, resource.text))
+    body = resource.full_text
     everything = (resource.title, body)  # title and body, each read once for all fields
     doc = {
         "path": resource.path,
@@ -383,6 +530,8 @@ def document(resource: Resource) -> dict:
         "language": resource.language,
         "year": str(resource.year) if resource.year else "",
         "step": ",".join(resource.steps),
+        "alias": ",".join(resource.aliases),
+        "attachments": json.dumps(resource.files, ensure_ascii=False) if resource.files else "",
         spell_field(resource.language): everything,
     }
     if resource.language in LANGUAGES:
@@ -402,7 +551,13 @@ def check(content_dir: Path) -> BuildReport:
         scan = manifest.scan(content_dir, {})
         report.files = len(scan.files)
         languages: set[str] = set()
-        for resource in _accepted(content_dir, scan.files, {}, vocab, report, {}, _workers(None)):
+        entries: dict[str, manifest.Entry] = {}
+        taken: dict[str, str] = {}
+        records, others = _split(scan.files)
+        found = list(_accepted(content_dir, records, taken, vocab, report, entries, _workers(None)))
+        lone = _lone(others, _referenced(entries))
+        found += _accepted(content_dir, lone, taken, vocab, report, entries, _workers(None))
+        for resource, _kept in found:
             report.documents += 1
             languages.add(resource.language)
         report.languages = len(languages)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from .analysis import fold
 from .vocabulary import (
     COUNTRY_ALIASES,
     VOCABULARY_FILE,
@@ -34,10 +35,14 @@ Parser = Callable[[object, Vocabulary], tuple[object, Issues]]
 
 @dataclass(frozen=True)
 class Field:
+    """One front-matter field. A bad value of an ``essential`` field rejects the file; a bad
+    value of any other field is a warning and only that value is left out."""
+
     name: str
     required: bool
     expected: str
     parse: Parser
+    essential: bool = False
 
 
 def _text(limit: int) -> Parser:
@@ -110,16 +115,41 @@ def _single_slug(kind: str, singular: str) -> Parser:
 
 
 def parse_cities(value, vocab):
+    """City slugs; a city not in the register is kept as written (and reported)."""
     clean, issues = [], []
     for i, item in enumerate(_as_list(value)[:MAX_LIST]):
+        if isinstance(item, list | dict) or item is None or not str(item).strip():
+            issues.append((f"must be a city name or slug, not {_kind(item)}", i))
+            continue
         slug = vocab.resolve_city(item)
         if slug is None:
-            hint = closest(str(item), list(vocab.cities))
+            written = " ".join(str(item).split())[:MAX_TITLE]
+            hint = closest(written, list(vocab.cities))
             tip = f"did you mean '{hint}'? " if hint else ""
-            issues.append((f"unknown city '{item}' ({tip}add it to content/cities.yml first)", i))
-        elif slug not in clean:
+            issues.append(
+                (
+                    f"unknown city '{written}', kept as written ({tip}to give it a country and "
+                    f"a place on the map, add it to content/cities.yml: {city_entry(written)})",
+                    i,
+                )
+            )
+            slug = written
+        if slug not in clean:
             clean.append(slug)
     return clean, issues
+
+
+def city_slug(name: str) -> str:
+    """An ASCII, lower-case, hyphenated slug made from a city's name."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(name).lower()).strip("-") or "city"
+
+
+def city_entry(name: str) -> str:
+    """A ready-to-paste content/cities.yml entry for a city not yet in the register."""
+    return (
+        f'- slug: {city_slug(name)}\n    name: "{name}"\n    names: {{en: "{name}"}}\n'
+        f'    country: "??"\n    source: https://...'
+    )
 
 
 def parse_countries(value, vocab):
@@ -188,14 +218,60 @@ def parse_url(value, vocab):
 
 def parse_id(value, vocab):
     text = str(value).strip().strip("/")
-    if not ID_RE.match(text) or ".." in text:
+    if not usable_id(text):
         return None, [(f"'{value}' is not a usable id (letters, digits, '-', '_', '.', '/')", None)]
     return text, []
 
 
+def usable_id(text: str) -> bool:
+    """Whether text can be an id: it becomes part of addresses, never of a path on disk."""
+    return bool(ID_RE.match(text)) and ".." not in text and "//" not in text
+
+
+def parse_aliases(value, vocab):
+    """Earlier ids of a resource, so that their addresses keep working."""
+    clean, issues = [], []
+    for i, item in enumerate(_as_list(value)[:MAX_LIST]):
+        text = str(item).strip().strip("/") if isinstance(item, str | int) else ""
+        if not usable_id(text):
+            issues.append((f"'{item}' is not a usable id (letters, digits, '-', '_', '.', '/')", i))
+        elif text not in clean:
+            clean.append(text)
+    return clean, issues
+
+
+ATTACHMENT_TYPES = {".pdf", ".docx", ".odt", ".html", ".htm", ".txt"}
+MAX_ATTACHMENTS = 20
+
+
+def parse_attachments(value, vocab):
+    """Attached files: paths relative to the record's folder (checked again against the disk
+    when the build resolves them)."""
+    clean, issues = [], []
+    for i, item in enumerate(_as_list(value)[:MAX_ATTACHMENTS]):
+        text = str(item).strip() if isinstance(item, str) else ""
+        suffix = text[text.rfind(".") :].lower() if "." in text else ""
+        if not text or "\\" in text or "\x00" in text or text.startswith("/"):
+            issues.append((f"'{item}' is not a relative path such as 'plan.pdf'", i))
+        elif any(part == ".." for part in text.split("/")):
+            issues.append((f"'{item}' leads out of the record's folder (no '..')", i))
+        elif suffix not in ATTACHMENT_TYPES:
+            kinds = ", ".join(sorted(ATTACHMENT_TYPES))
+            issues.append((f"'{item}' is not a supported file type ({kinds})", i))
+        elif text not in clean:
+            clean.append(text)
+    return clean, issues
+
+
 FIELDS: tuple[Field, ...] = (
-    Field("id", False, "letters, digits, '-', '_', '/'; defaults to the file's path", parse_id),
-    Field("title", True, "one line of text", _text(MAX_TITLE)),
+    Field(
+        "id",
+        False,
+        "letters, digits, '-', '_', '/'; defaults to the file's path",
+        parse_id,
+        essential=True,
+    ),
+    Field("title", True, "one line of text", _text(MAX_TITLE), essential=True),
     Field("summary", False, "one to three sentences", _text(MAX_SUMMARY)),
     Field("type", False, "a type slug from content/vocabulary.yml", _single_slug("types", "type")),
     Field(
@@ -209,6 +285,18 @@ FIELDS: tuple[Field, ...] = (
     Field("date", False, "YYYY-MM-DD, YYYY-MM or YYYY, quoted", parse_date),
     Field("source", False, "the URL of the original source", parse_url),
     Field("publisher", False, "the organisation behind the source", _text(MAX_TITLE)),
+    Field(
+        "attachments",
+        False,
+        "files beside the record (PDF, DOCX, ODT, HTML, TXT), paths relative to it",
+        parse_attachments,
+    ),
+    Field(
+        "aliases",
+        False,
+        "earlier ids of this resource, whose addresses redirect here",
+        parse_aliases,
+    ),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 BY_NAME = {f.name: f for f in FIELDS}

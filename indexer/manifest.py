@@ -27,7 +27,8 @@ from .problems import Problem
 MANIFEST_FILE = "manifest.marshal"
 DELTA_FILE = "manifest-delta.marshal"
 DELTA_LIMIT = 2000
-VERSION = 5
+VERSION = 6
+PART = "-"
 _bases: dict[str, str] = {}  # generation -> id of the full manifest this process read or wrote
 
 
@@ -37,22 +38,38 @@ class Entry(NamedTuple):
     ctime: int
     inode: int
     sha: str
-    key: str  # "" for a rejected file
+    key: str  # "" for a rejected file, PART for a file that is only part of records
     problems: tuple[Problem, ...] = ()
+    deps: tuple[str, ...] = ()  # the attached files a record's index entry was made with
 
     @classmethod
     def of(
-        cls, st: os.stat_result | None, sha: str, key: str, problems: tuple[Problem, ...] = ()
+        cls,
+        st: os.stat_result | None,
+        sha: str,
+        key: str,
+        problems: tuple[Problem, ...] = (),
+        deps: tuple[str, ...] = (),
     ) -> Entry:
         """The entry of a file whose stat was taken before it was read (no stat: hash it next
         time)."""
         if st is None:
-            return cls(-1, 0, 0, 0, sha, key, problems)
-        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, key, problems)
+            return cls(-1, 0, 0, 0, sha, key, problems, deps)
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, sha, key, problems, deps)
 
     @property
     def rejected(self) -> bool:
         return not self.key
+
+    @property
+    def is_part(self) -> bool:
+        """An attached file: in the index only as part of the records that list it."""
+        return self.key == PART
+
+    @property
+    def resource(self) -> bool:
+        """The file is a resource in the index."""
+        return bool(self.key) and self.key != PART
 
     def same_stat(self, st: os.stat_result) -> bool:
         return (
@@ -110,7 +127,7 @@ def _compare(relpath: str, path: str, st, old: Entry, known: dict[str, Entry], r
         result.changed.append(relpath)
         return
     if sha == old.sha:
-        known[relpath] = Entry.of(st, sha, old.key, old.problems)
+        known[relpath] = Entry.of(st, sha, old.key, old.problems, old.deps)
         result.unchanged.append(relpath)
         result.restamped.append(relpath)
     else:
@@ -181,7 +198,7 @@ def _row(entry: Entry | None) -> tuple | None:
     if entry is None:
         return None
     problems = tuple((p.path, p.line, p.field, p.message, p.severity) for p in entry.problems)
-    return (*entry[:6], problems)
+    return (*entry[:6], problems, entry.deps)
 
 
 def _entries(rows: dict[str, tuple | None]) -> dict[str, Entry]:

@@ -16,9 +16,11 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from . import encoding
 from .problems import WARNING, Problem
 
 SUFFIX = ".md"
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".html", ".htm", ".txt")  # see `attachments`
 IGNORED_NAMES = {"README.md"}
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
 MAX_FILE_BYTES = 2_000_000
@@ -82,9 +84,10 @@ class RawDocument:
 
 
 def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
-    """(relative path with / separators, directory entry) of every Markdown file below
-    content_dir, in path order, skipping READMEs and `_`/`.` folders and files. Symbolic links
-    to folders are not followed. A library of 100,000 files is listed in a fraction of a second."""
+    """(relative path with / separators, directory entry) of every Markdown file and every
+    document that can be attached below content_dir, in path order, skipping READMEs and
+    `_`/`.` folders and files. Symbolic links to folders are not followed. A library of 100,000
+    files is listed in a fraction of a second."""
     found: list[tuple[str, os.DirEntry]] = []
     pending = [("", str(content_dir))]
     while pending:
@@ -101,6 +104,8 @@ def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
                 pending.append((f"{prefix}{name}/", entry.path))
             elif name.endswith(SUFFIX) and name not in IGNORED_NAMES:
                 found.append((prefix + name, entry))
+            elif name.lower().endswith(DOCUMENT_SUFFIXES):
+                found.append((prefix + name, entry))
     found.sort(key=lambda item: item[0])
     return found
 
@@ -108,7 +113,7 @@ def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
 def find_files(content_dir: Path) -> Iterator[SourceFile]:
     """Every Markdown file below content_dir that is a regular file (see ``content_files``)."""
     for rel, entry in content_files(content_dir):
-        if os.path.isfile(entry.path):
+        if rel.endswith(SUFFIX) and os.path.isfile(entry.path):
             yield SourceFile(rel, Path(entry.path))
 
 
@@ -127,25 +132,24 @@ def read(source: SourceFile, data: bytes | None = None) -> tuple[RawDocument | N
         ]
     sha = file_sha(data)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        return None, [
-            Problem(
-                rel,
-                line,
-                "file",
-                f"not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
-                "save the file as UTF-8",
-            )
-        ]
+        decoded = encoding.decode(data, rel)
+    except encoding.Undecodable as err:
+        line = data[: err.offset].count(b"\n") + 1
+        return None, [Problem(rel, line, "file", f"{err}; save the file as UTF-8")]
+    text = decoded.text
+    warnings = []
+    if decoded.legacy:
+        warnings.append(
+            Problem(rel, 1, "file", encoding.save_as_utf8_tip(decoded.encoding), WARNING)
+        )
     if "\x00" in text:
         return None, [Problem(rel, 1, "file", "contains NUL bytes (a Markdown text file)")]
     if not text.strip():
         return None, [
             Problem(rel, 1, "file", "file is empty (it needs front matter with at least a title)")
         ]
-    return _split(rel, sha, text.replace("\r\n", "\n").replace("\r", "\n"))
+    doc, problems = _split(rel, sha, text.replace("\r\n", "\n").replace("\r", "\n"))
+    return doc, warnings + problems
 
 
 def _split(rel: str, sha: str, text: str) -> tuple[RawDocument | None, list[Problem]]:

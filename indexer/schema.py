@@ -17,7 +17,7 @@ from . import analysis
 from .analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from .markup import MARKUP_VERSION
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
 # fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
 BLOCK_POSTINGS = 512
@@ -136,6 +136,8 @@ def build_schema() -> Schema:
         "date_desc": ID(sortable=True),
         "date_asc": ID(sortable=True),
         "title_sort": ID(sortable=True),
+        "alias": KEYWORD(stored=True, commas=True, scorable=False),  # earlier ids
+        "attachments": STORED(),  # JSON: each attached file with its text by page
         # The one field with positions: phrases are matched here, in any language.
         "all": KeyedText(NEUTRAL, "neutral", analysis.neutral_analyzer, phrase=True),
     }

@@ -1,6 +1,8 @@
 """From a raw file to a Resource, collecting every problem (path, line, field, what to do).
 
 A file with an error is skipped by the build; warnings are reported and the file is indexed.
+Only what makes a resource unusable is an error: no title, a bad id, no text at all. A bad
+value of any other field is a warning and only that value is left out.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ class Resource:
     language_declared: bool = True
     language_confidence: float = 1.0
     id_line: int = 1
+    aliases: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # as written, relative to the record
+    attachments_line: int = 1
+    files: list[dict] = field(default_factory=list)  # the attachments' text, see `attachments`
+
+    @property
+    def full_text(self) -> str:
+        """Everything a search looks in besides the title: summary, text, attached files."""
+        parts = [self.summary, self.text]
+        parts += ["\n".join(f.get("pages", ())) for f in self.files]
+        return " ".join(part for part in parts if part)
 
     @property
     def key(self) -> str:
@@ -77,7 +90,20 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         source=values.get("source"),
         publisher=values.get("publisher"),
         id_line=doc.line("id"),
+        aliases=[a for a in values.get("aliases") or [] if a != id_],
+        attachments=values.get("attachments") or [],
+        attachments_line=doc.line("attachments"),
     )
+    if not (resource.text.strip() or resource.summary or resource.attachments):
+        problems.append(
+            Problem(
+                doc.relpath,
+                doc.body_line,
+                "body",
+                "the resource has no text (write it below the front matter, add a summary, "
+                "or list its files under 'attachments')",
+            )
+        )
     problems += _settle_language(doc, resource, values.get("language"), lang_from_name)
     if any(p.is_error for p in problems):
         return None, problems
@@ -111,10 +137,20 @@ def _parse_fields(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Probl
             continue
         value, issues = spec.parse(raw, vocab)
         for message, index in issues:
-            problems.append(Problem(doc.relpath, doc.line(spec.name, index), spec.name, message))
+            problems.append(_issue(doc, spec, index, message))
         if value not in (None, []):
             values[spec.name] = value
     return values, problems
+
+
+def _issue(doc: RawDocument, spec, index: int | None, message: str) -> Problem:
+    """An error for an essential field; otherwise a warning, the bad value left out."""
+    line = doc.line(spec.name, index)
+    if spec.essential:
+        return Problem(doc.relpath, line, spec.name, message)
+    if "kept as written" not in message:
+        message += "; left out"
+    return Problem(doc.relpath, line, spec.name, message, WARNING)
 
 
 def _id_and_suffix(doc: RawDocument, values: dict) -> tuple[str, str | None]:
@@ -129,7 +165,8 @@ def _countries(values: dict, vocab: Vocabulary) -> list[str]:
     """Declared countries, plus the countries of the declared cities."""
     countries = list(values.get("countries") or [])
     for slug in values.get("cities") or []:
-        country = vocab.cities[slug].country
+        city = vocab.cities.get(slug)
+        country = city.country if city else None
         if country and country not in countries:
             countries.append(country)
     return countries
@@ -146,10 +183,12 @@ def _settle_language(
                 doc.relpath,
                 doc.line("language"),
                 "language",
-                f"'{declared}' but the file name says '{from_name}' (make them agree)",
+                f"'{declared}' but the file name says '{from_name}'; '{from_name}' is used "
+                "(make them agree)",
+                WARNING,
             )
         )
-        return problems
+        declared = from_name
     chosen = declared or from_name
     if chosen:
         resource.language = chosen

@@ -29,8 +29,8 @@ def _docs(index_dir: Path) -> dict[str, str]:
 def test_first_build_is_full_and_indexes_every_valid_file(built_index):
     index_dir, report = built_index
     assert report.mode == "full"
-    assert report.documents == report.added == 11
-    assert report.rejected == 12
+    assert report.documents == report.added == 19
+    assert report.rejected == 5
     assert "good/detected.md" in _docs(index_dir)
 
 
@@ -40,7 +40,7 @@ def test_nothing_changed_touches_nothing(content_copy, tmp_path):
     again = build(content_copy, index_dir, **QUIET)
     assert again.mode == "incremental"
     assert (again.added, again.changed, again.removed) == (0, 0, 0)
-    assert again.unchanged == 11
+    assert again.unchanged == 19
 
 
 def test_editing_one_file_updates_exactly_one_document(content_copy, tmp_path):
@@ -51,7 +51,7 @@ def test_editing_one_file_updates_exactly_one_document(content_copy, tmp_path):
     path.write_text(path.read_text("utf-8").replace("Budapesten", "Nagykállóban"), "utf-8")
     report = build(content_copy, index_dir, **QUIET)
     assert (report.added, report.changed, report.removed) == (0, 1, 0)
-    assert report.unchanged == 10
+    assert report.unchanged == 18
     assert "Changed" not in report.summary() and "1 changed" in report.summary()
     assert store.current_generation(index_dir) == generation  # updated in place
     assert _docs(index_dir)["good/iskola.hu.md"] == "Roma gyerekek az iskolákban Nagykállóban"
@@ -79,14 +79,39 @@ def test_removed_file_is_gone_and_added_file_appears(content_copy, tmp_path):
     assert docs["good/new.en.md"] == "A new resource"
 
 
-def test_a_file_that_breaks_is_reported_and_removed(content_copy, tmp_path):
+def _titles(index_dir):
+    ix = whoosh_index.open_dir(str(store.current_generation(index_dir)))
+    with ix.searcher() as searcher:
+        return {f["path"]: f["title"] for f in searcher.all_stored_fields()}
+
+
+def test_a_file_that_breaks_keeps_its_last_good_version_until_fixed(content_copy, tmp_path):
     index_dir = tmp_path / "index"
     build(content_copy, index_dir, **QUIET)
     path = content_copy / "good" / "iskola.hu.md"
-    path.write_text(path.read_text("utf-8").replace("themes: [education]", "themes: [edukation]"))
+    good = path.read_text("utf-8")
+    title = _titles(index_dir)["good/iskola.hu.md"]
+    path.write_text(good.replace("title:", "titel:"), "utf-8")  # the title is now missing
+    for full in (False, False, True):  # every build, incremental or full, says so
+        report = build(content_copy, index_dir, full=full, **QUIET)
+        assert report.rejected == 6 and report.kept == 1 and not report.ok
+        assert _titles(index_dir)["good/iskola.hu.md"] == title
+        notes = [p for p in report.problems if p.path == "good/iskola.hu.md"]
+        assert any(p.is_error and p.field == "title" for p in notes)
+        assert any("last good version" in p.message for p in notes)
+        assert "kept at their last good version" in report.summary()
+    path.write_text(good.replace(title, "Iskola, újra"), "utf-8")
     report = build(content_copy, index_dir, **QUIET)
-    assert report.rejected == 13 and not report.ok
-    assert "good/iskola.hu.md" not in _docs(index_dir)
+    assert (report.kept, report.changed) == (0, 1)
+    assert _titles(index_dir)["good/iskola.hu.md"] == "Iskola, újra"
+
+
+def test_a_file_broken_from_the_start_is_not_indexed(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    (content_copy / "good" / "new.en.md").write_text("---\ntitel: x\n---\nText.\n", "utf-8")
+    report = build(content_copy, index_dir, **QUIET)
+    assert report.kept == 0 and "good/new.en.md" not in _docs(index_dir)
 
 
 def test_full_build_swaps_in_a_new_generation(content_copy, tmp_path):
@@ -158,9 +183,9 @@ def test_killed_build_process_leaves_search_working(content_copy, tmp_path):
     threading.Event().wait(1.5)
     proc.kill()
     proc.wait()
-    assert len(_docs(index_dir)) in (11, 311)
+    assert len(_docs(index_dir)) in (19, 319)
     again = build(content_copy, index_dir, **QUIET)
-    assert again.documents == 311
+    assert again.documents == 319
 
 
 def test_a_second_build_waits_for_the_lock_then_gives_up_clearly(content_copy, tmp_path):
@@ -187,11 +212,11 @@ def test_cli_build_prints_problems_and_summary_and_exits_1(content_copy, tmp_pat
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
     assert (
-        f"{content_copy.as_posix()}/rejected/unknown-theme.md:5: themes: unknown theme"
+        f"{content_copy.as_posix()}/rejected/invalid-yaml.md:4: front matter: invalid YAML"
         in result.stdout
     )
-    assert lines[-1].startswith("Full build: 11 added, 0 changed, 0 removed, 0 unchanged;")
-    assert "12 files rejected" in lines[-1]
+    assert lines[-1].startswith("Full build: 19 added, 0 changed, 0 removed, 0 unchanged;")
+    assert "5 files rejected" in lines[-1]
 
 
 def test_cli_exits_0_when_every_file_is_valid(content_copy, tmp_path):
@@ -200,7 +225,7 @@ def test_cli_exits_0_when_every_file_is_valid(content_copy, tmp_path):
     shutil.rmtree(content_copy / "rejected")
     result = _cli("check", "--content", str(content_copy))
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip().splitlines()[-1].startswith("Checked 11 files: 11 valid")
+    assert result.stdout.strip().splitlines()[-1].startswith("Checked 19 files: 19 valid")
 
 
 def test_cli_names_a_missing_content_folder(tmp_path):

@@ -9,16 +9,20 @@ from indexer.build import check
 EXPECTED = [
     ("rejected/invalid-yaml.md", 4, "front matter", "invalid YAML"),
     ("rejected/missing-title.md", 2, "title", "is missing"),
-    ("rejected/unknown-theme.md", 5, "themes", "did you mean 'housing'?"),
-    ("rejected/unknown-type.md", 3, "type", "did you mean 'case-study'?"),
-    ("rejected/unknown-project.md", 3, "project", "did you mean 'roma-net'?"),
-    ("rejected/unknown-city.md", 3, "cities", "did you mean 'karvina'?"),
-    ("rejected/bad-date.md", 3, "date", "not a real date (YYYY-MM-DD, YYYY-MM or YYYY)"),
-    ("rejected/bad-country.md", 3, "countries", "unknown country code 'XY'"),
     ("rejected/duplicate-id.en.md", 2, "id", "already used by good/housing-karvina.en.md"),
-    ("rejected/language-mismatch.cs.md", 3, "language", "the file name says 'cs'"),
-    ("rejected/cp1250-encoded.md", 2, "file", "not UTF-8"),
+    ("rejected/undecodable.cs.md", 4, "file", "not UTF-8"),
     ("rejected/empty.md", 1, "file", "file is empty"),
+]
+# A bad value of an optional field: a warning, the value left out, the resource indexed.
+WARNED = [
+    ("warned/unknown-theme.md", 5, "themes", "did you mean 'housing'?"),
+    ("warned/unknown-type.md", 3, "type", "did you mean 'case-study'?"),
+    ("warned/unknown-project.md", 3, "project", "did you mean 'roma-net'?"),
+    ("warned/unknown-city.md", 3, "cities", "did you mean 'karvina'?"),
+    ("warned/bad-date.md", 3, "date", "not a real date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+    ("warned/bad-country.md", 3, "countries", "unknown country code 'XY'"),
+    ("warned/language-mismatch.cs.md", 3, "language", "the file name says 'cs'"),
+    ("warned/cp1250-encoded.md", 1, "file", "saved as CP1250"),
 ]
 
 
@@ -36,20 +40,63 @@ def test_fault_is_reported_with_line_field_and_fix(report, path, line, field, te
     ]
 
 
+@pytest.mark.parametrize("path, line, field, text", WARNED)
+def test_a_bad_optional_value_is_a_warning_and_the_resource_stays(report, path, line, field, text):
+    found = [p for p in report.problems if p.path == path]
+    assert found and not any(p.is_error for p in found), [str(p) for p in found]
+    assert any(p.line == line and p.field == field and text in p.message for p in found), [
+        str(p) for p in found
+    ]
+
+
 def test_message_format_is_path_line_field_message(report):
-    problem = next(p for p in report.problems if p.path == "rejected/unknown-theme.md")
+    problem = next(p for p in report.problems if p.path == "warned/unknown-theme.md")
     assert str(problem) == (
-        "rejected/unknown-theme.md:5: themes: unknown theme 'hausing' (did you mean 'housing'? "
-        "the list is in content/vocabulary.yml under 'themes')"
+        "warned/unknown-theme.md:5: warning: themes: unknown theme 'hausing' (did you mean "
+        "'housing'? the list is in content/vocabulary.yml under 'themes'); left out"
     )
 
 
-def test_every_rejected_file_is_counted_and_the_good_ones_pass(report, fixture_content):
+def test_every_rejected_file_is_counted_and_the_others_pass(report, fixture_content):
     rejected = {p.path for p in report.problems if p.is_error}
     assert rejected == {path for path, *_ in EXPECTED}
     assert report.rejected == len(EXPECTED)
-    good = sorted((fixture_content / "good").rglob("*.md"))
-    assert report.documents == len(good)
+    kept = [*(fixture_content / "good").rglob("*.md"), *(fixture_content / "warned").glob("*.md")]
+    assert report.documents == len(kept)
+
+
+def test_values_left_out_and_cities_kept_as_written(tmp_path, fixture_content):
+    from indexer.readers import SourceFile, read
+    from indexer.validate import validate
+    from indexer.vocabulary import load
+
+    vocab, _ = load(fixture_content)
+    path = tmp_path / "x.en.md"
+    path.write_text(
+        "---\ntitle: Mixed\nthemes: [education, hausing]\ncities: [Karvina, Nowhereville]\n"
+        "date: '2023-02-30'\n---\nSome text about schools.\n",
+        "utf-8",
+    )
+    doc, _ = read(SourceFile("x.en.md", path))
+    resource, problems = validate(doc, vocab)
+    assert resource is not None
+    assert resource.themes == ["education"] and resource.date is None
+    assert resource.cities == ["karvina", "Nowhereville"]
+    city = next(p for p in problems if p.field == "cities")
+    assert "- slug: nowhereville" in city.message and 'name: "Nowhereville"' in city.message
+
+
+def test_a_resource_without_any_text_is_rejected(tmp_path, fixture_content):
+    from indexer.readers import SourceFile, read
+    from indexer.validate import validate
+    from indexer.vocabulary import load
+
+    vocab, _ = load(fixture_content)
+    path = tmp_path / "bare.en.md"
+    path.write_text("---\ntitle: Only a title\n---\n\n", "utf-8")
+    doc, _ = read(SourceFile("bare.en.md", path))
+    resource, problems = validate(doc, vocab)
+    assert resource is None and [p.field for p in problems if p.is_error] == ["body"]
 
 
 def test_unquoted_no_is_norway_with_a_warning(report):
@@ -67,8 +114,9 @@ def test_yaml_booleans_are_not_country_codes(tmp_path, fixture_content):
         shutil.copy(fixture_content / name, content / name)
     (content / "bool.md").write_text("---\ntitle: T\ncountries: [true]\n---\nx\n", "utf-8")
     result = check(content)
-    assert result.rejected == 1
+    assert result.rejected == 0 and result.documents == 1
     assert "is not a country code" in result.problems[0].message
+    assert not result.problems[0].is_error
 
 
 def test_a_folder_without_vocabulary_uses_the_librarys_own(tmp_path):
