@@ -249,8 +249,8 @@ def template_blocks(vocab: Vocabulary, ui: str) -> list[TemplateBlock]:
 
 
 def example_errors(vocab: Vocabulary) -> list[str]:
-    """What the check prints for EXAMPLE_FILE with this vocabulary (worked out once per
-    vocabulary: the language check in it is the slow part)."""
+    """What the check prints for EXAMPLE_FILE with this vocabulary, worked out once per
+    vocabulary (the file has errors, so the validator stops before the language check)."""
     found = _examples.get(vocab.fingerprint)
     if found is None:
         doc, problems = read(SourceFile(EXAMPLE_PATH, Path(EXAMPLE_PATH)), EXAMPLE_FILE.encode())
