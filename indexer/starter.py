@@ -362,17 +362,31 @@ def placeholders(text: str) -> list[str]:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """`new TYPE --language LL [--city CITY ...] [--title T] [--output PATH] [--force]`."""
     cmd = subparsers.add_parser("new", help="write a ready-to-fill file for a resource type")
-    cmd.add_argument("type", help="a type slug from content/vocabulary.yml, e.g. case-study")
-    cmd.add_argument("--language", "-l", required=True, help="ISO 639-1 code of the text")
     cmd.add_argument(
-        "--city", dest="cities", action="extend", nargs="+", default=[], help="city slugs or names"
+        "type", metavar="TYPE", help="a type slug from content/vocabulary.yml, e.g. case-study"
+    )
+    cmd.add_argument(
+        "--language", "-l", metavar="LL", required=True, help="ISO 639-1 code of the text"
+    )
+    cmd.add_argument(
+        "--city",
+        dest="cities",
+        metavar="CITY",
+        action="extend",
+        nargs="+",
+        default=[],
+        help="city slugs or names",
     )
     cmd.add_argument("--title", help="the title, if you know it (also names the file)")
     cmd.add_argument(
-        "--output", "-o", type=Path, help="file or folder to write, '-' for standard output"
+        "--output",
+        "-o",
+        type=Path,
+        metavar="PATH",
+        help="file or folder to write, '-' for standard output",
     )
     cmd.add_argument("--force", action="store_true", help="overwrite an existing file")
-    cmd.add_argument("--content", type=Path, default=None, help="content folder")
+    cmd.add_argument("--content", type=Path, metavar="DIR", default=None, help="content folder")
     return cmd
 
 
