@@ -1,8 +1,8 @@
-"""Command line: `python -m indexer build|check`.
+"""Command line: `python -m indexer build|check|watch|show|new`.
 
 Prints one line per problem as `PATH:LINE: field: message`, then a one-line summary. Exit codes:
-0 all files indexed (warnings allowed), 1 some file rejected, 2 usage error, 3 another build
-held the lock for too long.
+0 all files indexed (warnings allowed, unless --strict), 1 some file rejected, 2 usage error,
+3 another build held the lock for too long.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import os
 import sys
 from pathlib import Path
 
+from . import starter
 from .build import BuildReport, build, check
+from .progress import Progress
 from .store import BuildLockTimeout
 
 DEFAULT_CONTENT = "content"
@@ -38,6 +40,20 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--full", action="store_true", help="rebuild from scratch")
     check_cmd = commands.add_parser("check", help="validate the content without indexing")
     check_cmd.add_argument("--content", type=Path, default=None, help="content folder")
+    check_cmd.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 1 on any)"
+    )
+    for cmd in (build_cmd, check_cmd):
+        cmd.add_argument(
+            "--jobs", "-j", type=int, default=None, metavar="N", help="processes (default: cores)"
+        )
+    watch_cmd = commands.add_parser("watch", help="rebuild whenever a content file is saved")
+    watch_cmd.add_argument("--content", type=Path, default=None, help="content folder")
+    watch_cmd.add_argument("--index", type=Path, default=None, help="index folder")
+    show_cmd = commands.add_parser("show", help="print what the indexer understands of a file")
+    show_cmd.add_argument("path", type=Path, help="a file in the content folder")
+    show_cmd.add_argument("--content", type=Path, default=None, help="content folder")
+    starter.add_parser(commands)
     return top
 
 
@@ -63,6 +79,8 @@ def _prefixed(line: str, content_dir: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "new":
+        return starter.run(args)
     content_dir = args.content or default_content_dir()
     if not content_dir.is_dir():
         print(
@@ -70,17 +88,67 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.command == "show":
+        return show(content_dir, args.path)
+    if args.command == "watch":
+        return watch(content_dir, args.index or default_index_dir())
     if args.command == "check":
-        report = check(content_dir)
+        report = check(content_dir, workers=args.jobs, progress=Progress(label="Checking"))
+        if args.strict:
+            report.strict()
     else:
         index_dir = args.index or default_index_dir()
         try:
-            report = build(content_dir, index_dir, full=args.full)
+            report = build(
+                content_dir, index_dir, full=args.full, workers=args.jobs, progress=Progress()
+            )
         except BuildLockTimeout as err:
             print(f"error: {err}", file=sys.stderr)
             return EXIT_LOCKED
     print_report(report, content_dir)
     return 0 if report.ok else EXIT_REJECTED
+
+
+def show(content_dir: Path, path: Path) -> int:
+    from .show import describe
+
+    if not path.is_absolute() and not path.exists() and (content_dir / path).exists():
+        path = content_dir / path
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    try:
+        text, indexed = describe(content_dir, path)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(text)
+    return 0 if indexed else EXIT_REJECTED
+
+
+def watch(content_dir: Path, index_dir: Path) -> int:
+    """Rebuild on every save until interrupted, printing what each build found."""
+    import time
+
+    from .watch import watch as watch_folder
+
+    def report(result: BuildReport, paths: set[str]) -> None:
+        for problem in sorted(result.problems):
+            if problem.path in paths:
+                print(_prefixed(str(problem), content_dir), flush=True)
+        print(f"{time.strftime('%H:%M:%S')} {result.summary()}", flush=True)
+
+    def ready() -> None:
+        print(f"Watching {content_dir} for changes (Ctrl+C to stop).", flush=True)
+
+    try:
+        watch_folder(content_dir, index_dir, report, ready=ready)
+    except KeyboardInterrupt:
+        pass
+    except BuildLockTimeout as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_LOCKED
+    return 0
 
 
 if __name__ == "__main__":

@@ -180,10 +180,11 @@ def _pdf(data: bytes, relpath: str) -> Extract:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                if not reader.decrypt(""):
-                    raise Unreadable("is encrypted with a password (attach an unprotected copy)")
-            except NotImplementedError as err:
+                opened = reader.decrypt("")
+            except Exception as err:  # an unsupported cipher, or one needing a library
                 raise Unreadable("is encrypted (attach an unprotected copy)") from err
+            if not opened:
+                raise Unreadable("is encrypted with a password (attach an unprotected copy)")
         pages = [page.extract_text() or "" for page in reader.pages]
         title = ""
         if reader.metadata is not None and reader.metadata.title:

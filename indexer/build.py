@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -27,7 +27,8 @@ from . import analysis, attaching, manifest, readers, store, vocabulary
 from .analysis import LANGUAGES
 from .attachments import STANDALONE, Unreadable
 from .lastgood import LastGood
-from .problems import Problem
+from .problems import ERROR, Problem
+from .progress import Progress
 from .schema import (
     body_field,
     build_schema,
@@ -61,6 +62,15 @@ class BuildReport:
     kept: int = 0  # broken files whose last good version stays in the index
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    progress: Progress | None = field(default=None, repr=False, compare=False)
+
+    def strict(self) -> None:
+        """Treat every warning as an error (`check --strict`)."""
+        self.problems = [replace(p, severity=ERROR) for p in self.problems]
+
+    def reading(self, total: int) -> None:
+        if self.progress is not None:
+            self.progress.start(total)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +97,7 @@ def build(
     say: Callable[[str], None] = print,
     lock_timeout: float = 600.0,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Bring the index in index_dir up to date with content_dir (see the module docstring).
 
@@ -98,7 +109,11 @@ def build(
     analysis.set_low_memory(True, thin=False)
     analysis.set_dictionary_cache(store.cache_dir())
     with store.build_lock(index_dir, lock_timeout, say):
-        report = _build_locked(content_dir, index_dir, full, _workers(workers))
+        report = _build_locked(content_dir, index_dir, full, _workers(workers), progress)
+    if progress is not None:
+        progress.finish()
+    if progress is not None:
+        progress.finish()
     report.seconds = time.monotonic() - started
     return report
 
@@ -120,8 +135,10 @@ def _workers(asked: int | None) -> int:
     return max(1, int(env)) if env.isdigit() else max(1, os.cpu_count() or 1)
 
 
-def _build_locked(content_dir: Path, index_dir: Path, full: bool, workers: int) -> BuildReport:
-    report = BuildReport()
+def _build_locked(
+    content_dir: Path, index_dir: Path, full: bool, workers: int, progress: Progress | None
+) -> BuildReport:
+    report = BuildReport(progress=progress)
     vocab, problems = vocabulary.load(content_dir)
     report.problems += problems
     if any(p.is_error for p in problems):
@@ -212,6 +229,12 @@ def _read_document(content_dir: Path, relpath: str, data: bytes, problems) -> Re
     return resource
 
 
+def read_file(content_dir: Path, relpath: str, vocab) -> Read:
+    """One file read and validated exactly as a build reads it."""
+    _worker_vocab["v"] = vocab
+    return _read_and_validate((relpath, content_dir / relpath))
+
+
 def _outside(relpath: str, abspath: Path) -> bool:
     """True for a symbolic link (itself or a folder on its way) that leads out of the content
     folder: nothing outside it is ever read."""
@@ -280,6 +303,8 @@ def _accepted(
     free (id, language), in path order; every problem and rejection goes into report, every
     accepted file into entries. A broken file the index held keeps its last good version."""
     for relpath, resource, problems, entry in _read_all(content_dir, paths, vocab, workers):
+        if report.progress is not None:
+            report.progress.step()
         report.problems += problems
         if resource is None:
             report.rejected += 1
@@ -353,6 +378,7 @@ def _write_full(
     entries: dict[str, manifest.Entry] = {}
     taken: dict[str, str] = {}
     records, others = _split(scan.files)
+    report.reading(len(scan.files))
     try:
         ix = whoosh_index.create_in(str(generation), build_schema())
         writer = _writer(ix, workers, len(scan.files) >= PARALLEL_FROM)
@@ -421,6 +447,7 @@ def _write_incremental(
         )
         return
     last_good = LastGood(generation, {p: entries[p] for p in (*records, *others) if p in entries})
+    report.reading(len(records) + len(others))
     gone = [*scan.removed, *records]
     olds = {path: entries.pop(path, None) for path in (*scan.removed, *records, *others)}
     taken = {entry.key: path for path, entry in entries.items() if entry.resource}
@@ -541,10 +568,12 @@ def document(resource: Resource) -> dict:
     return doc
 
 
-def check(content_dir: Path) -> BuildReport:
+def check(
+    content_dir: Path, workers: int | None = None, progress: Progress | None = None
+) -> BuildReport:
     """Validate every file without writing anything."""
     started = time.monotonic()
-    report = BuildReport(mode="check")
+    report = BuildReport(mode="check", progress=progress)
     vocab, problems = vocabulary.load(content_dir)
     report.problems += problems
     if not any(p.is_error for p in problems):
@@ -554,12 +583,16 @@ def check(content_dir: Path) -> BuildReport:
         entries: dict[str, manifest.Entry] = {}
         taken: dict[str, str] = {}
         records, others = _split(scan.files)
-        found = list(_accepted(content_dir, records, taken, vocab, report, entries, _workers(None)))
+        report.reading(len(scan.files))
+        jobs = _workers(workers)
+        found = list(_accepted(content_dir, records, taken, vocab, report, entries, jobs))
         lone = _lone(others, _referenced(entries))
-        found += _accepted(content_dir, lone, taken, vocab, report, entries, _workers(None))
+        found += _accepted(content_dir, lone, taken, vocab, report, entries, jobs)
         for resource, _kept in found:
             report.documents += 1
             languages.add(resource.language)
         report.languages = len(languages)
+    if progress is not None:
+        progress.finish()
     report.seconds = time.monotonic() - started
     return report

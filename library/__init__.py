@@ -22,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from . import api, contribute, errors, exports, i18n, search_ext, security, urls, views
+    from . import api, contribute, errors, exports, files, i18n, search_ext, security, urls, views
 
     i18n.init_app(app)
     search_ext.init_app(app)
@@ -33,4 +33,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.init_app(app)
     exports.init_app(app)
     contribute.init_app(app)
+    files.init_app(app)
     return app

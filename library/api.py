@@ -39,6 +39,11 @@ def hit_json(hit: Hit, ui: str) -> dict:
             "pages.resource", ui=ui, doc_id=hit.id, language=hit.language, _external=True
         ),
         "snippet": hit.snippet,
+        "matched_in": (
+            {"file": hit.matched_file, "page": hit.matched_page or None}
+            if hit.matched_file
+            else None
+        ),
         "type": hit.type or None,
         "project": hit.projects[0] if hit.projects else None,
         "projects": hit.projects,
@@ -103,6 +108,14 @@ def document(doc_id: str):
     data["url"] = url_for(
         "pages.resource", ui=ui, doc_id=doc.id, language=doc.language, _external=True
     )
+    for item in data["files"]:
+        item["url"] = url_for(
+            "files.download",
+            number=item["number"],
+            language=doc.language,
+            doc_id=doc.id,
+            _external=True,
+        )
     return jsonify(data)
 
 

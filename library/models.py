@@ -43,6 +43,8 @@ class Hit(Resource):
     snippet: str  # safe HTML: escaped text with <mark> around matched words
     score: float
     theme_only: bool = False
+    matched_file: str = ""  # the attached file the snippet comes from, if any
+    matched_page: int = 0  # and its page (PDF), from 1
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,17 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class FileLink:
+    """An attached file offered for download."""
+
+    number: int  # its place in the record's list, which the download address names
+    name: str
+    type: str  # the suffix: pdf, docx, odt, html, htm, txt
+    size: int  # bytes
+    pages: int
+
+
+@dataclass(frozen=True)
 class Document(Resource):
     html: str  # sanitised at build time
     text: str
@@ -87,6 +100,7 @@ class Document(Resource):
     language_declared: bool
     language_confidence: float
     translations: list[Translation]
+    files: list[FileLink] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,11 @@ def resource(doc_id: str):
     search = service()
     doc = search.document(doc_id, language, ui)
     if doc is None:
-        abort(404)
+        canonical = search.canonical_id(doc_id)
+        if canonical is None:
+            abort(404)
+        values = {"language": language} if language else {}
+        return redirect(url_for("pages.resource", doc_id=canonical, **values), 301)
     return render_template(
         "resource.html",
         doc=doc,

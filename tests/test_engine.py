@@ -214,7 +214,7 @@ def test_snippet_marks_whole_matched_words_only():
         + "Romské děti v segregovaných školách se učí jinak než ostatní. " * 2
         + "Závěr zprávy shrnuje doporučení pro obce.",
     }
-    html = snippet(stored, ["segregace", "ve", "skolach"])
+    html = snippet(stored, ["segregace", "ve", "skolach"]).html
     assert "<mark>segregovaných</mark>" in html and "<mark>školách</mark>" in html
     assert "<mark>ve</mark>" not in html and "<mark>v</mark>" not in html
     assert html.count("<mark>") == html.count("</mark>")
@@ -225,7 +225,7 @@ def test_snippet_marks_whole_matched_words_only():
 
 def test_snippet_escapes_text_and_falls_back_to_the_summary():
     stored = {"language": "en", "summary": "<script>alert(1)</script> Summary", "text": "x"}
-    html = snippet(stored, ["nothing"])
+    html = snippet(stored, ["nothing"]).html
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 

@@ -9,6 +9,7 @@ from the old state once a build has finished.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -21,7 +22,16 @@ from indexer import analysis, store
 from indexer.vocabulary import Vocabulary
 
 from .. import querytext
-from ..models import Document, FacetCount, Hit, SearchPage, SearchRequest, Stats, Translation
+from ..models import (
+    Document,
+    FacetCount,
+    FileLink,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    Stats,
+    Translation,
+)
 from . import facets, matching, plan, ranking, snippets, suggest
 from .labels import merge_filters
 from .snapshot import Snapshot
@@ -203,11 +213,14 @@ class SearchService:
 
     def _hit(self, snap: Snapshot, query, doc: int, score: float, theme_only) -> Hit:
         stored = snap.stored(doc)
+        found = snippets.snippet(stored, query.highlight_words)
         return Hit(
             **_common(stored),
-            snippet=snippets.snippet(stored, query.highlight_words),
+            snippet=found.html,
             score=round(float(score), 4),
             theme_only=bool(theme_only),
+            matched_file=found.file,
+            matched_page=found.page,
         )
 
     # -- documents ---------------------------------------------------------------------------
@@ -237,6 +250,24 @@ class SearchService:
             if s["language"] != stored["language"]
         ]
         return _document(stored, translations)
+
+    def canonical_id(self, old_id: str) -> str | None:
+        """The id of the resource that lists old_id among its aliases (earlier ids)."""
+        snap = self.snapshot()
+        if old_id in snap.resource_number:
+            return None
+        ids, _ = snap.term("alias", old_id)
+        ids = ids[snap.live[ids]]
+        return snap.docids[int(ids[0])] if ids.size else None
+
+    def attachment(self, doc_id: str, language: str, number: int) -> dict | None:
+        """{name, path, type, size, sha} of a file the index lists for a resource, else None."""
+        for stored in self._versions(self.snapshot(), doc_id):
+            if stored["language"] == language:
+                files = _files(stored)
+                if 0 <= number < len(files):
+                    return {k: v for k, v in files[number].items() if k != "pages"}
+        return None
 
     def languages_of(self, doc_id: str) -> list[str]:
         return sorted(s["language"] for s in self._versions(self.snapshot(), doc_id))
@@ -328,4 +359,15 @@ def _document(stored: dict, translations: list[Translation]) -> Document:
         language_declared=bool(stored.get("language_declared", True)),
         language_confidence=float(stored.get("language_confidence", 1.0)),
         translations=translations,
+        files=[
+            FileLink(i, f["name"], f["type"], int(f["size"]), len(f.get("pages") or ()))
+            for i, f in enumerate(_files(stored))
+        ],
     )
+
+
+def _files(stored: dict) -> list[dict]:
+    try:
+        return json.loads(stored.get("attachments") or "[]")
+    except ValueError:
+        return []

@@ -18,9 +18,12 @@ passage starts and ends on word boundaries, with "…" where the text goes on.
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from indexer import analysis, stopwords
 
@@ -117,17 +120,53 @@ class _Mark:
     word: int  # index of the query word it matches
 
 
-def snippet(stored: dict, words: list[str]) -> str:
-    """Safe HTML: the best passage of the summary and text with matched words in <mark>."""
+class Snippet(NamedTuple):
+    html: str  # safe HTML
+    file: str = ""  # the attached file the passage comes from, if not the text itself
+    page: int = 0  # its page, for a PDF
+
+
+def snippet(stored: dict, words: list[str]) -> Snippet:
+    """The best passage, with matched words in <mark>: from the summary and text, else from the
+    first attached file (and page) where the words are."""
     text = " ".join(x for x in (stored.get("summary", ""), stored.get("text", "")) if x)
     content = [w for w in words if not stopwords.stopword_languages(w)] or words
-    if content and text:
+    if content:
         query = _query(stored.get("language", ""), tuple(w.lower() for w in content))
-        marks = _cheap_marks(text, query)
-        windows = _windows(text, marks, query.count)
-        if windows:
-            return f" {ELLIPSIS} ".join(_render(text, a, b, query) for a, b in windows)
-    return _plain(stored.get("summary") or stored.get("text", ""))
+        found = _passage(text, query)
+        if found:
+            return Snippet(found)
+        for name, kind, number, page in _pages(stored):
+            found = _passage(page, query)
+            if found:
+                return Snippet(found, name, number if kind == "pdf" else 0)
+    fallback = stored.get("summary") or stored.get("text", "")
+    if not fallback:
+        for _name, _kind, _number, page in _pages(stored):
+            fallback = page
+            break
+    return Snippet(_plain(fallback))
+
+
+def _passage(text: str, query: _Query) -> str:
+    if not text:
+        return ""
+    windows = _windows(text, _cheap_marks(text, query), query.count)
+    return f" {ELLIPSIS} ".join(_render(text, a, b, query) for a, b in windows)
+
+
+def _pages(stored: dict) -> Iterator[tuple[str, str, int, str]]:
+    """(file name, type, page number from 1, page text) of every attached file."""
+    raw = stored.get("attachments")
+    if not raw:
+        return
+    try:
+        files = json.loads(raw)
+    except ValueError:
+        return
+    for item in files:
+        for number, page in enumerate(item.get("pages") or (), start=1):
+            yield item.get("name", ""), item.get("type", ""), number, page
 
 
 def _cheap_marks(text: str, query: _Query) -> list[_Mark]:

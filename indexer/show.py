@@ -1,0 +1,87 @@
+"""`python -m indexer show PATH`: what the indexer understands of one file.
+
+Owns the plain-text description a partner reads: every parsed field, the language (declared,
+detected, confidence), each attachment with the length of its text and its pages, and the
+problems, all as the build would see them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import langid, vocabulary
+from .build import read_file
+from .fields import FIELDS
+from .problems import Problem
+
+LIST_FIELDS = {"project": "projects"}
+
+
+def describe(content_dir: Path, path: Path) -> tuple[str, bool]:
+    """(the description, whether the file would be indexed)."""
+    relpath = _relative(content_dir, path)
+    vocab, problems = vocabulary.load(content_dir)
+    _, resource, found, _ = read_file(content_dir, relpath, vocab)
+    lines = [f"File: {relpath}"]
+    if resource is None:
+        lines.append("Status: rejected (not indexed until the errors below are fixed)")
+    else:
+        lines.append(f"Status: indexed as '{resource.id}' in '{resource.language}'")
+        lines += _fields(resource)
+        lines += _language(resource)
+        lines.append(f"Text: {len(resource.text):,} characters")
+        lines += _attachments(resource)
+    mine = [p for p in [*problems, *found] if p.path in (relpath, "vocabulary.yml", "cities.yml")]
+    lines += _problems(mine)
+    return "\n".join(lines), resource is not None
+
+
+def _relative(content_dir: Path, path: Path) -> str:
+    absolute = os.path.abspath(path)
+    root = os.path.abspath(content_dir)
+    if os.path.commonpath([root, absolute]) != root:
+        raise ValueError(f"{path} is not inside the content folder {content_dir}")
+    return os.path.relpath(absolute, root).replace(os.sep, "/")
+
+
+def _fields(resource) -> list[str]:
+    out = []
+    for spec in FIELDS:
+        if spec.name == "language":
+            continue
+        value = getattr(resource, LIST_FIELDS.get(spec.name, spec.name), None)
+        if value in (None, "", []):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        out.append(f"  {spec.name}: {shown}")
+    return ["Fields:", *out] if out else ["Fields: (none besides the title)"]
+
+
+def _language(resource) -> list[str]:
+    sample = " ".join((resource.title, resource.summary, resource.full_text))[:20000]
+    detected, confidence = langid.detect(sample)
+    how = "declared" if resource.language_declared else "detected"
+    seen = f"{detected} ({confidence:.2f})" if detected else "undetermined"
+    return [f"Language: {resource.language} ({how}); the text reads as {seen}"]
+
+
+def _attachments(resource) -> list[str]:
+    if not resource.files:
+        return ["Attachments: none" if not resource.attachments else "Attachments: none usable"]
+    out = ["Attachments:"]
+    for item in resource.files:
+        pages = item.get("pages") or []
+        chars = sum(len(p) for p in pages)
+        count = f", {len(pages)} pages" if item.get("type") == "pdf" else ""
+        out.append(
+            f"  {item['name']}: {item['type'].upper()}, {item['size']:,} bytes{count}, "
+            f"{chars:,} characters of text"
+        )
+    return out
+
+
+def _problems(problems: list[Problem]) -> list[str]:
+    if not problems:
+        return ["Problems: none"]
+    return ["Problems:", *(f"  {p}" for p in sorted(problems))]

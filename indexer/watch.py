@@ -1,0 +1,119 @@
+"""Live updates: `python -m indexer watch` rebuilds as soon as a content file is saved.
+
+Owns noticing changes (inotify through watchdog, polling where the system offers no
+notifications), gathering a burst of saves into one incremental build, and printing what that
+build found in the files it touched. `python app.py` runs it beside the server, so a saved,
+added or deleted file is searchable, changed or gone within a second or two.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .readers import DOCUMENT_SUFFIXES, SUFFIX
+
+QUIET_SECONDS = 0.15  # a save often comes as several events: wait this long for the last one
+LONGEST_WAIT = 0.6  # but never longer than this after the first
+WATCHED_SUFFIXES = (SUFFIX, ".yml", ".yaml", *DOCUMENT_SUFFIXES)
+
+
+class Changes:
+    """Relative paths of changed content files, gathered until a build takes them."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.root = os.path.realpath(content_dir)
+        self._paths: set[str] = set()
+        self._first = 0.0
+        self._last = 0.0
+        self._lock = threading.Condition()
+
+    def add(self, abspath: str) -> None:
+        rel = os.path.relpath(os.path.realpath(abspath), self.root).replace(os.sep, "/")
+        if rel.startswith("..") or not relevant(rel):
+            return
+        with self._lock:
+            now = time.monotonic()
+            if not self._paths:
+                self._first = now
+            self._paths.add(rel)
+            self._last = now
+            self._lock.notify()
+
+    def take(self, stop: threading.Event) -> set[str]:
+        """Wait for a burst of changes to settle; return its paths (empty once stopped)."""
+        with self._lock:
+            while not self._paths and not stop.is_set():
+                self._lock.wait(0.5)
+            while self._paths and not stop.is_set():
+                now = time.monotonic()
+                settle = min(self._last + QUIET_SECONDS, self._first + LONGEST_WAIT) - now
+                if settle <= 0:
+                    break
+                self._lock.wait(settle)
+            taken, self._paths = self._paths, set()
+            return taken
+
+
+def relevant(relpath: str) -> bool:
+    """Whether a change to this path can change the index."""
+    parts = relpath.split("/")
+    if any(part.startswith(("_", ".")) for part in parts):
+        return False
+    return parts[-1].lower().endswith(WATCHED_SUFFIXES) and not parts[-1].endswith("~")
+
+
+def observer(content_dir: Path, changes: Changes):
+    """A started watchdog observer feeding changes (polling if notifications are unavailable)."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            changes.add(event.src_path)
+            if getattr(event, "dest_path", ""):
+                changes.add(event.dest_path)
+
+    for kind in (Observer, PollingObserver):
+        watcher = kind(timeout=0.2) if kind is PollingObserver else kind()
+        watcher.schedule(Handler(), str(content_dir), recursive=True)
+        try:
+            watcher.start()
+            return watcher
+        except OSError:  # e.g. the system's limit of inotify watches
+            continue
+    raise OSError(f"cannot watch {content_dir}")
+
+
+def watch(
+    content_dir: Path,
+    index_dir: Path,
+    report: Callable[[object, set[str]], None],
+    stop: threading.Event | None = None,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Build whenever content changes, until stop is set; report(build report, paths) after
+    each build."""
+    from .build import build
+
+    stop = stop or threading.Event()
+    changes = Changes(content_dir)
+    watcher = observer(content_dir, changes)
+    try:
+        if ready is not None:
+            ready()
+        while not stop.is_set():
+            paths = changes.take(stop)
+            if not paths:
+                continue
+            result = build(content_dir, index_dir, say=lambda _line: None)
+            report(result, paths)
+    finally:
+        watcher.stop()
+        watcher.join(timeout=5)
