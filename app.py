@@ -2,9 +2,12 @@
 
 Several worker processes (one per core by default) each answer from their own snapshot of the
 same index files, with a few threads each for keep-alive connections; each notices a finished
-build on its next request. `flask --app app run` also works (Flask finds `create_app`) and
-serves whatever index exists. Settings: LIBRARY_CONTENT_DIR, LIBRARY_INDEX_DIR, PORT (default
-5000), LIBRARY_WORKERS (processes), LIBRARY_THREADS (threads per process).
+build on its next request. Beside them, `python -m indexer watch` rebuilds whenever a content
+file is saved, added or deleted, so the change is searchable within a second or two; its
+findings appear in this terminal. `flask --app app run` also works (Flask finds `create_app`)
+and serves whatever index exists. Settings: LIBRARY_CONTENT_DIR, LIBRARY_INDEX_DIR, PORT
+(default 5000), LIBRARY_WORKERS (processes), LIBRARY_THREADS (threads per process),
+LIBRARY_WATCH (0 to serve without live updates).
 """
 
 from __future__ import annotations
@@ -35,17 +38,32 @@ def ensure_index(app) -> bool:
     return (index / "current").exists()
 
 
+def start_watcher(app) -> subprocess.Popen | None:
+    """`python -m indexer watch` in a child process that ends with this one."""
+    if os.environ.get("LIBRARY_WATCH", "1").lower() in ("0", "false", "no", "off"):
+        return None
+    from indexer.writer import die_with_parent
+
+    command = [sys.executable, "-m", "indexer", "watch", "--content", app.config["CONTENT_DIR"]]
+    command += ["--index", app.config["INDEX_DIR"]]
+    return subprocess.Popen(command, cwd=Path(__file__).parent, preexec_fn=die_with_parent)
+
+
 def _setting(name: str, default: int) -> int:
     value = os.environ.get(name, "")
     return max(1, int(value)) if value.isdigit() else default
 
 
-def serve(app, port: int, workers: int, threads: int) -> None:
+def serve(app, port: int, workers: int, threads: int, watcher=None) -> None:
     """Run app under gunicorn's threaded workers on 127.0.0.1:port until interrupted."""
     from gunicorn.app.base import BaseApplication
 
     def worker_ready(worker) -> None:
         search_ext.service_of(app).warm()  # each process opens the index before serving
+
+    def stopping(server) -> None:
+        if watcher is not None and watcher.poll() is None:
+            watcher.terminate()
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -58,6 +76,7 @@ def serve(app, port: int, workers: int, threads: int) -> None:
                 "timeout": 60,
                 "graceful_timeout": 10,
                 "post_worker_init": worker_ready,
+                "on_exit": stopping,
                 "proc_name": "library",
                 "accesslog": None,
                 "errorlog": "-",
@@ -82,12 +101,14 @@ def main() -> int:
     port = int(os.environ.get("PORT", "5000"))
     workers = _setting("LIBRARY_WORKERS", os.cpu_count() or 1)
     threads = _setting("LIBRARY_THREADS", DEFAULT_THREADS)
+    watcher = start_watcher(app)
+    live = "; live updates on" if watcher is not None else ""
     print(
         f"Serving the library on http://127.0.0.1:{port}/ "
-        f"({workers} processes × {threads} threads; Ctrl+C to stop)",
+        f"({workers} processes × {threads} threads{live}; Ctrl+C to stop)",
         flush=True,
     )
-    serve(app, port, workers, threads)
+    serve(app, port, workers, threads, watcher)
     return 0
 
 

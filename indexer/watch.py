@@ -106,6 +106,11 @@ def watch(
     changes = Changes(content_dir)
     watcher = observer(content_dir, changes)
     try:
+        # Whatever changed before the watch began (while the server started, say) is built
+        # now: from here on every change is seen.
+        first = build(content_dir, index_dir, say=lambda _line: None)
+        if first.added or first.changed or first.removed:
+            report(first, set())
         if ready is not None:
             ready()
         while not stop.is_set():
