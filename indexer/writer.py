@@ -33,6 +33,7 @@ from whoosh.writing import LockError, SegmentWriter
 SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the next
 BATCH = 50  # documents per job
 TINY = 500  # segments below this many documents are merged by incremental updates
+MERGE_AT = 8  # once there are this many of them (each update adds one)
 RESULT_TIMEOUT = 3600.0
 PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 
@@ -221,14 +222,20 @@ class ParallelWriter:
 
 
 def merge_tiny(writer, segments):
-    """Merge policy for updates: fold segments of fewer than TINY documents into the writer's
-    new segment, keep the others as they are."""
-    kept = []
-    for segment in segments:
-        if segment.doc_count_all() - segment.deleted_count() < TINY:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
-        else:
-            kept.append(segment)
-    return kept
+    """Merge policy for updates: once MERGE_AT segments of fewer than TINY documents have piled
+    up, fold them all into the writer's new segment; before that, fold only tiny segments that
+    are mostly deleted documents. Larger segments are kept as they are. So a one-file update
+    writes one small segment and rewrites the small ones only every MERGE_AT-th time."""
+    tiny = [s for s in segments if _live(s) < TINY]
+    if len(tiny) < MERGE_AT:
+        tiny = [s for s in tiny if s.deleted_count() * 2 > s.doc_count_all()]
+    merged = {id(s) for s in tiny}
+    for segment in tiny:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if id(s) not in merged]
+
+
+def _live(segment) -> int:
+    return segment.doc_count_all() - segment.deleted_count()

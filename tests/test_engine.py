@@ -154,14 +154,25 @@ def test_updates_merge_small_segments_instead_of_piling_them_up(tmp_path, fixtur
     content = _copy_content(tmp_path, fixture_content)
     index_dir = tmp_path / "index"
     build(content, index_dir, **QUIET)
+    from indexer.writer import MERGE_AT
+
+    def segments() -> int:
+        generation = store.current_generation(index_dir)
+        with whoosh_index.open_dir(str(generation)).reader() as reader:
+            assert reader.doc_count() == 19
+            return len(reader.leaf_readers())
+
     path = content / "good" / "iskola.hu.md"
-    for n in range(6):
+    for n in range(12):  # the same file again and again: its old segment is all deleted
         path.write_text(path.read_text("utf-8") + f"\nÚj mondat {n}.\n", "utf-8")
         assert build(content, index_dir, **QUIET).changed == 1
-    generation = store.current_generation(index_dir)
-    with whoosh_index.open_dir(str(generation)).reader() as reader:
-        assert len(reader.leaf_readers()) == 1
-        assert reader.doc_count() == 19
+        assert segments() <= 2
+    files = sorted((content / "good").glob("*.md"))
+    for n in range(3 * MERGE_AT):  # different files: small segments pile up to MERGE_AT at most
+        path = files[n % len(files)]
+        path.write_text(path.read_text("utf-8") + f"\n{n}\n", "utf-8")
+        assert build(content, index_dir, **QUIET).changed == 1
+        assert segments() <= MERGE_AT
 
 
 def test_manifest_skips_unchanged_files_and_recovers_when_stale(tmp_path, fixture_content):
