@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import starter
 from .build import BuildReport, build, check
+from .fields import city_entry, unknown_cities
 from .progress import Progress
 from .store import BuildLockTimeout
 
@@ -60,6 +61,14 @@ def parser() -> argparse.ArgumentParser:
 def print_report(report: BuildReport, content_dir: Path) -> None:
     for problem in sorted(report.problems):
         print(_prefixed(str(problem), content_dir))
+    cities = unknown_cities(report.problems)
+    if cities:
+        print(
+            f"Cities not in {content_dir.as_posix()}/cities.yml; entries to paste under 'cities:'"
+        )
+        print("(fill in the country and the source):")
+        for name in cities:
+            print(city_entry(name))
     if report.mode == "check":
         rejected = f"{report.rejected} file{'s' if report.rejected != 1 else ''} rejected"
         print(

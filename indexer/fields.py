@@ -123,13 +123,14 @@ def parse_cities(value, vocab):
             continue
         slug = vocab.resolve_city(item)
         if slug is None:
-            written = " ".join(str(item).split())[:MAX_TITLE]
+            written = " ".join(str(item).replace(",", " ").split())[:MAX_TITLE]
             hint = closest(written, list(vocab.cities))
             tip = f"did you mean '{hint}'? " if hint else ""
             issues.append(
                 (
-                    f"unknown city '{written}', kept as written ({tip}to give it a country and "
-                    f"a place on the map, add it to content/cities.yml: {city_entry(written)})",
+                    f"unknown city '{written}', kept as written ({tip}to give it a country, "
+                    "add it to content/cities.yml; `python -m indexer check` prints an entry "
+                    "to paste)",
                     i,
                 )
             )
@@ -144,12 +145,27 @@ def city_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(name).lower()).strip("-") or "city"
 
 
+UNKNOWN_CITY = re.compile(r"^unknown city '(?P<name>.+)', kept as written")
+
+
 def city_entry(name: str) -> str:
     """A ready-to-paste content/cities.yml entry for a city not yet in the register."""
+    quoted = name.replace('"', "'")
     return (
-        f'- slug: {city_slug(name)}\n    name: "{name}"\n    names: {{en: "{name}"}}\n'
-        f'    country: "??"\n    source: https://...'
+        f'  - slug: {city_slug(name)}\n    name: "{quoted}"\n    names: {{en: "{quoted}"}}\n'
+        '    country: ""  # ISO 3166-1 alpha-2, e.g. "CZ"\n'
+        "    source: https://  # where the city's part is documented"
     )
+
+
+def unknown_cities(problems) -> list[str]:
+    """The cities that problems report as not in the register, each once, in order."""
+    found: dict[str, None] = {}
+    for problem in problems:
+        match = UNKNOWN_CITY.match(problem.message) if problem.field == "cities" else None
+        if match:
+            found[match["name"]] = None
+    return list(found)
 
 
 def parse_countries(value, vocab):

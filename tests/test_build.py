@@ -245,3 +245,32 @@ def test_a_link_to_a_file_outside_the_content_folder_is_not_read(content_copy, t
     assert "good/loop.en.md" in messages
     docs = _docs(tmp_path / "index")
     assert "good/outside.en.md" not in docs and "good/iskola.hu.md" in docs
+
+
+def test_check_strict_turns_warnings_into_errors(content_copy):
+    import shutil
+
+    shutil.rmtree(content_copy / "rejected")
+    relaxed = _cli("check", "--content", str(content_copy))
+    strict = _cli("check", "--strict", "--content", str(content_copy))
+    assert relaxed.returncode == 0 and "warning: themes: unknown theme 'hausing'" in relaxed.stdout
+    assert strict.returncode == 1
+    assert "unknown-theme.md:5: themes: unknown theme 'hausing'" in strict.stdout
+    assert "warning:" not in strict.stdout
+
+
+def test_progress_prints_counts_rate_and_time_left(monkeypatch):
+    import io
+
+    from indexer import progress
+
+    monkeypatch.setattr(progress, "LINE_SECONDS", 0.0)
+    out = io.StringIO()
+    bar = progress.Progress(out, label="Reading")
+    bar.start(400)
+    for _ in range(400):
+        bar.step()
+    bar.finish()
+    lines = out.getvalue().splitlines()
+    assert lines and lines[-1].startswith("Reading 400/400 files (100%)")
+    assert "files/s" in lines[-1] and "left" in lines[-1] and "\r" not in out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from indexer.build import check
 
@@ -82,8 +83,13 @@ def test_values_left_out_and_cities_kept_as_written(tmp_path, fixture_content):
     assert resource is not None
     assert resource.themes == ["education"] and resource.date is None
     assert resource.cities == ["karvina", "Nowhereville"]
-    city = next(p for p in problems if p.field == "cities")
-    assert "- slug: nowhereville" in city.message and 'name: "Nowhereville"' in city.message
+    from indexer.fields import city_entry, unknown_cities
+
+    assert unknown_cities(problems) == ["Nowhereville"]
+    entry = city_entry("Nowhereville")
+    assert "- slug: nowhereville" in entry and 'name: "Nowhereville"' in entry
+    pasted = yaml.safe_load("cities:\n" + entry)["cities"][0]
+    assert pasted["slug"] == "nowhereville" and pasted["names"] == {"en": "Nowhereville"}
 
 
 def test_a_resource_without_any_text_is_rejected(tmp_path, fixture_content):
