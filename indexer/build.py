@@ -25,7 +25,7 @@ from whoosh.writing import LockError
 
 from . import analysis, attaching, manifest, readers, store, vocabulary
 from .analysis import LANGUAGES
-from .attachments import STANDALONE, Unreadable
+from .attachments import MAX_BYTES, STANDALONE, Unreadable
 from .lastgood import LastGood
 from .problems import ERROR, Problem
 from .progress import Progress
@@ -181,6 +181,12 @@ def _read_and_validate(item: tuple[str, Path]) -> Read:
     holds)."""
     relpath, abspath = item
     problems: list[Problem] = []
+    named = readers.name_problem(relpath)
+    if named is not None:
+        return relpath, None, [named], None
+    warned = readers.nfd_warning(relpath)
+    if warned is not None:
+        problems.append(warned)
     if _outside(relpath, abspath):
         problems.append(
             Problem(
@@ -194,6 +200,12 @@ def _read_and_validate(item: tuple[str, Path]) -> Read:
         return relpath, None, problems, None
     try:
         st = abspath.stat()  # before reading: a later edit then shows as a change next time
+        limit = readers.MAX_FILE_BYTES if attaching.is_record(relpath) else MAX_BYTES
+        if st.st_size > limit:  # reported without reading it
+            problems.append(
+                Problem(relpath, 1, "file", f"file is {st.st_size:,} bytes (at most {limit:,})")
+            )
+            return relpath, None, problems, manifest.Entry.of(st, "", "", tuple(problems))
         data = abspath.read_bytes()
     except OSError as err:
         problems.append(Problem(relpath, 1, "file", f"cannot be read ({err.strerror})"))

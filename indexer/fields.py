@@ -233,7 +233,7 @@ def parse_url(value, vocab):
 
 
 def parse_id(value, vocab):
-    text = str(value).strip().strip("/")
+    text = str(value).strip()
     if not usable_id(text):
         return None, [(f"'{value}' is not a usable id (letters, digits, '-', '_', '.', '/')", None)]
     return text, []
@@ -241,14 +241,16 @@ def parse_id(value, vocab):
 
 def usable_id(text: str) -> bool:
     """Whether text can be an id: it becomes part of addresses, never of a path on disk."""
-    return bool(ID_RE.match(text)) and ".." not in text and "//" not in text
+    return (
+        bool(ID_RE.match(text)) and ".." not in text and "//" not in text and not text.endswith("/")
+    )
 
 
 def parse_aliases(value, vocab):
     """Earlier ids of a resource, so that their addresses keep working."""
     clean, issues = [], []
     for i, item in enumerate(_as_list(value)[:MAX_LIST]):
-        text = str(item).strip().strip("/") if isinstance(item, str | int) else ""
+        text = str(item).strip() if isinstance(item, str | int) else ""
         if not usable_id(text):
             issues.append((f"'{item}' is not a usable id (letters, digits, '-', '_', '.', '/')", i))
         elif text not in clean:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
 MAX_FILE_BYTES = 2_000_000
 YAML11_BOOLEANS = {"yes", "no", "y", "n", "on", "off"}
 MAX_NESTING = 50
+NOT_TEXT = "contains NUL bytes, so it is not a text file (save it as Markdown text)"
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")  # never in a text file (\f is allowed)
 
 
 # libyaml's parser when PyYAML was built with it (several times quicker), else PyYAML's own.
@@ -131,6 +134,8 @@ def read(source: SourceFile, data: bytes | None = None) -> tuple[RawDocument | N
             Problem(rel, 1, "file", f"file is {len(data):,} bytes (at most {MAX_FILE_BYTES:,})")
         ]
     sha = file_sha(data)
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(rel, 1, "file", NOT_TEXT)]
     try:
         decoded = encoding.decode(data, rel)
     except encoding.Undecodable as err:
@@ -143,7 +148,20 @@ def read(source: SourceFile, data: bytes | None = None) -> tuple[RawDocument | N
             Problem(rel, 1, "file", encoding.save_as_utf8_tip(decoded.encoding), WARNING)
         )
     if "\x00" in text:
-        return None, [Problem(rel, 1, "file", "contains NUL bytes (a Markdown text file)")]
+        return None, [Problem(rel, 1, "file", NOT_TEXT)]
+    control = CONTROL.search(text)
+    if control:
+        line = text[: control.start()].count("\n") + 1
+        code = ord(control.group())
+        return None, [
+            Problem(
+                rel,
+                line,
+                "file",
+                f"contains the control character U+{code:04X}, so it is not a text file "
+                "(save it as Markdown text)",
+            )
+        ]
     if not text.strip():
         return None, [
             Problem(rel, 1, "file", "file is empty (it needs front matter with at least a title)")
@@ -295,6 +313,33 @@ def _unquoted_booleans(relpath: str, key: str, node: yaml.Node, offset: int) -> 
         and not item.style  # plain (None in PyYAML, "" from libyaml)
         and item.value.lower() in YAML11_BOOLEANS
     ]
+
+
+def name_problem(relpath: str) -> Problem | None:
+    """An error for a file name with control characters (it cannot be shown or typed safely)."""
+    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in relpath):
+        shown = relpath.encode("unicode_escape").decode("ascii")
+        return Problem(
+            shown,
+            1,
+            "file",
+            "the file name contains control characters; rename it with letters, digits and '-'",
+        )
+    return None
+
+
+def nfd_warning(relpath: str) -> Problem | None:
+    """A warning for a name in another Unicode normalisation form than NFC (Č as C + ˇ)."""
+    if unicodedata.is_normalized("NFC", relpath):
+        return None
+    return Problem(
+        relpath,
+        1,
+        "file",
+        "the file name is in decomposed Unicode (as some Mac tools save it); its id is taken "
+        "in the composed form; rename the file to avoid two names that look the same",
+        WARNING,
+    )
 
 
 def split_language_suffix(relpath: str) -> tuple[str, str | None]:

@@ -7,6 +7,7 @@ value of any other field is a warning and only that value is left out.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from . import langid
@@ -158,7 +159,7 @@ def _id_and_suffix(doc: RawDocument, values: dict) -> tuple[str, str | None]:
     stem, suffix = split_language_suffix(doc.relpath)
     if suffix is not None and suffix not in language_codes():
         stem, suffix = doc.relpath[: -len(".md")], None
-    return values.get("id") or stem, suffix
+    return values.get("id") or unicodedata.normalize("NFC", stem), suffix
 
 
 def _countries(values: dict, vocab: Vocabulary) -> list[str]:
