@@ -26,3 +26,4 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True  # LIBRARY_SESSION_COOKIE_SECURE=false for plain http
     SHARE_MIN_FILL_SECONDS = 3
+    SHARE_BUILD_AFTER_PUBLISH = True  # update the index in the background after publishing

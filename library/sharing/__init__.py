@@ -21,7 +21,6 @@ def init_app(app: Flask) -> None:
     settings.ensure_secret_key(app)
     state.init(app)
     for blueprint in (share_views.bp, editor_views.bp):
-        state.register_handlers(blueprint)
         app.register_blueprint(blueprint)
     app.add_template_filter(timestamp)
 

@@ -25,7 +25,7 @@ from .. import i18n
 from ..views import citation
 from . import auth, csrf, forms, publish, queue, ratelimit, review, uploads
 from .share_views import render_form
-from .state import client, data_dir, require_available
+from .state import client, data_dir, register_handlers, require_available
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 MAX_MESSAGE = 4000
@@ -39,6 +39,7 @@ def _language_and_guard():
             abort(401)  # before the form is even read
 
 
+register_handlers(bp)
 bp.before_request(require_available)
 bp.before_request(csrf.protect)
 
@@ -245,5 +246,6 @@ def publish_submission(submission_id: int):
     change = {"state": queue.PUBLISHED, "published_path": done.path, "message": ""}
     change["slug"] = done.resource_id.rsplit("/", 1)[-1]
     queue.update(data_dir(), sub, change, "published", auth.current(), done.path)
-    publish.start_build(Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"]))
+    if config["SHARE_BUILD_AFTER_PUBLISH"]:
+        publish.start_build(Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"]))
     return redirect(url_for("editor.submission", submission_id=sub.id), 303)

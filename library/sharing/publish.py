@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from indexer.fields import FIELD_NAMES
 from indexer.vocabulary import language_codes
 
 from . import uploads
@@ -95,7 +96,9 @@ def free_slug(content_dir: Path, wanted: str) -> str:
 
 def front_matter(sub: Submission, language: str, files: list[str]) -> dict:
     """The front matter of the published file: the submission's fields and its attachments."""
-    meta = {k: v for k, v in sub.fields.items() if v not in (None, "", [])}
+    order = {name: i for i, name in enumerate(FIELD_NAMES)}
+    items = sorted(sub.fields.items(), key=lambda kv: order.get(kv[0], len(order)))
+    meta = {k: v for k, v in items if v not in (None, "", [])}
     if language:
         meta["language"] = language
     if files:
@@ -114,12 +117,14 @@ def write(content_dir: Path, data_dir: Path, sub: Submission, language: str, bod
     slug = free_slug(content_dir, sub.slug or slugify(sub.title))
     folder = inside(content_dir, FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
-    files = []
+    files: list[str] = []
+    taken: set[str] = set()
     if sub.attachments:
         target = inside(content_dir, f"{FOLDER}/{slug}")
         target.mkdir()
         for attachment in sub.attachments:
-            name = uploads.safe_name(attachment.name, attachment.kind)
+            name = uploads.unique_name(uploads.safe_name(attachment.name, attachment.kind), taken)
+            taken.add(name)
             _write_new(
                 inside(content_dir, f"{FOLDER}/{slug}/{name}"),
                 uploads.read(data_dir, attachment.stored),

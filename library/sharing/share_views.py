@@ -23,7 +23,7 @@ from indexer.markup import to_html
 
 from .. import i18n
 from . import csrf, forms, queue, ratelimit, review, uploads
-from .state import client, data_dir, require_available
+from .state import client, data_dir, register_handlers, require_available
 
 bp = Blueprint("share", __name__, url_prefix="/<ui>/share")
 HONEYPOT = "website"
@@ -42,6 +42,15 @@ def _take_language(endpoint, values):
 @bp.url_defaults
 def _add_language(endpoint, values):
     values.setdefault("ui", i18n.ui_language())
+
+
+register_handlers(bp)
+
+
+@bp.before_request
+def _limit_size():
+    """Set before anything reads the form, so an oversized request is refused with 413."""
+    request.max_content_length = uploads.MAX_REQUEST_BYTES
 
 
 bp.before_request(require_available)
@@ -96,7 +105,7 @@ def _files() -> list[tuple[str, bytes]]:
 
 def _refused_upload(err: uploads.Refused) -> forms.Note:
     messages = {
-        "too-many": _("Attach at most %(num)s files.", num=uploads.MAX_FILES),
+        "too-many": _("Too many files (at most %(num)s).", num=uploads.MAX_FILES),
         "too-large": _(
             "“%(name)s” is larger than %(num)s MB.",
             name=err.name,
@@ -136,7 +145,6 @@ def form():
 
 @bp.route("", methods=["POST"])
 def submit():
-    request.max_content_length = uploads.MAX_REQUEST_BYTES
     if request.form.get(HONEYPOT):
         abort(400, description="spam")
     if request.form.get("action") == "preview":
@@ -194,7 +202,6 @@ def _published_id(sub: queue.Submission) -> str:
 @bp.route("/<token>", methods=["POST"])
 def correct(token: str):
     """The submitter's corrected version, accepted only while changes are requested."""
-    request.max_content_length = uploads.MAX_REQUEST_BYTES
     sub = _submission(token)
     if sub.state != queue.CHANGES_REQUESTED:
         abort(409)

@@ -26,6 +26,18 @@ MAX_REQUEST_BYTES = MAX_TOTAL_BYTES + MAX_FORM_BYTES  # Flask's max_content_leng
 KINDS = ("pdf", "docx", "odt", "txt", "html")
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# What a file's extension claims; a file whose content is another kind is refused (an HTML page
+# named .pdf, a program named .docx). Text and HTML may carry each other's extension.
+CLAIMS = {
+    "pdf": {"pdf"},
+    "docx": {"docx"},
+    "odt": {"odt"},
+    "txt": {"txt", "html"},
+    "text": {"txt", "html"},
+    "md": {"txt", "html"},
+    "html": {"html", "txt"},
+    "htm": {"html", "txt"},
+}
 RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 
@@ -113,15 +125,17 @@ def check(files: list[tuple[str, bytes]], already: int = 0, already_bytes: int =
         if not data:
             raise Refused("empty", filename)
         kind = sniff(data)
-        if kind is None:
+        claimed = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if kind is None or (claimed in CLAIMS and kind not in CLAIMS[claimed]):
             raise Refused("type", filename)
-        name = _unique(safe_name(filename, kind), taken)
+        name = unique_name(safe_name(filename, kind), taken)
         taken.add(name)
         accepted.append(Upload(name, kind, data))
     return accepted
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique_name(name: str, taken: set[str]) -> str:
+    """name, or name-2, name-3… (before the extension) when it is taken."""
     stem, ext = name.rsplit(".", 1)
     candidate, n = name, 2
     while candidate in taken:
