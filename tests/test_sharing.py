@@ -464,3 +464,45 @@ def test_session_cookie_flags(share):
     cookie = share.get_cookie("session")
     assert cookie is not None and cookie.http_only and cookie.secure
     assert cookie.same_site == "Lax"
+
+
+def test_a_form_sent_too_quickly_or_with_the_honeypot_is_not_stored(share, share_app):
+    share_app.config["SHARE_MIN_FILL_SECONDS"] = 3600
+    response = send(share)
+    assert response.status_code == 422
+    assert "Zkontrolujte prosím formulář" in response.get_data(as_text=True)
+    share_app.config["SHARE_MIN_FILL_SECONDS"] = 0
+    assert send(share, website="http://spam.example").status_code == 400
+    assert send(share, started="forged").status_code == 422
+    assert rows(share_app, "SELECT COUNT(*) FROM submissions") == [(0,)]
+
+
+def test_only_a_submission_with_changes_requested_can_be_corrected(share, share_app):
+    location = send(share).headers["Location"]
+    data = form_values(share, "/cs/share") | PRACTICE | {"summary": "Nové shrnutí."}
+    assert share.post(location, data=data).status_code == 409
+    signed_in(share_app, share)
+    token = form_values(share, "/editor/submissions/1")["csrf_token"]
+    share.post(
+        "/editor/submissions/1/request-changes", data={"csrf_token": token, "message": "Rok?"}
+    )
+    page = share.get(location).get_data(as_text=True)
+    assert "Rok?" in page and 'name="body"' in page
+    data |= form_values(share, location)  # signing in started a new session and token
+    assert share.post(location, data=data).status_code == 303
+    [(state, fields)] = rows(share_app, "SELECT state, fields FROM submissions")
+    assert state == "received" and "Nové shrnutí." in fields
+    assert share.get("/cs/share/not-a-token").status_code == 404
+
+
+def test_users_add_refuses_a_short_password(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "library", "users", "add", "anna"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"LIBRARY_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 2 and "at least" in result.stderr
