@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import subprocess
-import sys
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -18,7 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from indexer.build import build
 from indexer.fields import FIELD_NAMES
+from indexer.store import BuildLockTimeout
 from indexer.vocabulary import language_codes
 
 from . import uploads
@@ -27,8 +27,6 @@ from .queue import Submission
 FOLDER = "shared"
 MAX_SLUG = 80
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-BUILD_TIMEOUT = 600
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 logger = logging.getLogger(__name__)
 
@@ -150,23 +148,19 @@ def _write_new(path: Path, data: bytes) -> None:
 
 
 def start_build(content_dir: Path, index_dir: Path) -> threading.Thread:
-    """An incremental build in a background thread. The build runs as `python -m indexer
-    build` (as app.py does): the indexer switches the lemmatiser to its own memory mode and
-    may start worker processes, which the serving process must not do under its requests.
+    """An incremental build in a background thread of this process, so a published file is
+    found within seconds (the build's dictionaries stay loaded for the next one). One worker:
+    a serving process never forks build processes under its requests; a rebuild of the whole
+    library (a changed vocabulary) is left to `python -m indexer build` or to `python app.py`.
     Builds take the index's lock, so several in a row wait for each other."""
-    command = [sys.executable, "-m", "indexer", "build", "--content", str(content_dir)]
-    command += ["--index", str(index_dir)]
 
     def run() -> None:
         try:
-            result = subprocess.run(
-                command, cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT
-            )
-        except (OSError, subprocess.TimeoutExpired) as err:
+            report = build(content_dir, index_dir, say=logger.info, workers=1)
+        except (OSError, BuildLockTimeout) as err:
             logger.error("the build after publishing failed: %s", err)
             return
-        if result.returncode not in (0, 1):
-            logger.error("the build after publishing failed: %s", result.stdout[-2000:])
+        logger.info("after publishing: %s", report.summary())
 
     thread = threading.Thread(target=run, name="publish-build", daemon=True)
     thread.start()
