@@ -72,9 +72,16 @@ def _by(css: str):
 
 
 def _wait(driver, condition, message: str, seconds: float = 10):
+    """Until condition holds; elements of a page being replaced are looked for again."""
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, poll_frequency=0.25).until(condition, message)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    wait = WebDriverWait(driver, seconds, poll_frequency=0.25, ignored_exceptions=ignored)
+    return wait.until(condition, message)
 
 
 def _fill(driver, css: str, text: str) -> None:
