@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from . import create_app
-    from .sharing import auth
+    from .sharing import auth, db
 
     app = create_app()
     data_dir = Path(app.config["DATA_DIR"])
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except auth.BadAccount as err:
         print(f"Not added: {err}.", file=sys.stderr)
         return 2
-    except OSError as err:
+    except (OSError, db.Unavailable) as err:
         print(f"Not added: {data_dir} cannot be written ({err}).", file=sys.stderr)
         return 1
     print(f"Editor {args.name} can now sign in at /editor/login.")

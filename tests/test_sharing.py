@@ -506,3 +506,25 @@ def test_users_add_refuses_a_short_password(tmp_path):
         check=False,
     )
     assert result.returncode == 2 and "at least" in result.stderr
+
+
+def test_nothing_outside_sharing_imports_it():
+    """The read-only search side never depends on sharing; only the app factory and the
+    command line wire it in."""
+    import ast
+
+    allowed = {ROOT / "library" / "__init__.py", ROOT / "library" / "__main__.py"}
+    offenders = []
+    for path in sorted((ROOT / "library").rglob("*.py")):
+        if "sharing" in path.parts or path in allowed:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any("sharing" in name.split(".") for name in names):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, f"these modules import library.sharing: {offenders}"

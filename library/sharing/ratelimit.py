@@ -11,7 +11,7 @@ from . import db
 # (attempts, seconds): at most that many in any window of that length, per client address.
 LIMITS = {
     "login": (10, 15 * 60),
-    "submit": (10, 60 * 60),
+    "submit": (20, 60 * 60),
     "preview": (300, 60 * 60),
 }
 KEEP_SECONDS = max(seconds for _, seconds in LIMITS.values())

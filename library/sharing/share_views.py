@@ -51,6 +51,7 @@ register_handlers(bp)
 def _limit_size():
     """Set before anything reads the form, so an oversized request is refused with 413."""
     request.max_content_length = uploads.MAX_REQUEST_BYTES
+    request.max_form_memory_size = uploads.MAX_FORM_BYTES  # the text fields, Markdown included
 
 
 bp.before_request(require_available)
@@ -148,6 +149,8 @@ def submit():
     if request.form.get(HONEYPOT):
         abort(400, description="spam")
     if request.form.get("action") == "preview":
+        if not ratelimit.allow(data_dir(), "preview", client()):
+            abort(429)
         draft = forms.from_form(request.form)
         checked = forms.check(draft, review.vocabulary(), i18n.ui_language())
         return render_form("share/form.html", draft, checked=checked, preview=to_html(draft.body))
