@@ -528,3 +528,26 @@ def test_nothing_outside_sharing_imports_it():
             if any("sharing" in name.split(".") for name in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert not offenders, f"these modules import library.sharing: {offenders}"
+
+
+def test_an_editor_edits_the_submission_and_chooses_its_file_name(share, share_app):
+    send(share)
+    signed_in(share_app, share)
+    data = form_values(share, "/editor/submissions/1/edit") | PRACTICE
+    data |= {"title": "Centrum v Karviné", "slug": "centrum-karvina"}
+    assert share.post("/editor/submissions/1/edit", data=data).status_code == 303
+    assert _publish(share).status_code == 303
+    content = Path(share_app.config["CONTENT_DIR"])
+    text = (content / "shared" / "centrum-karvina.cs.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Centrum v Karviné\n")
+    assert [a for (a,) in rows(share_app, "SELECT action FROM audit ORDER BY id")] == [
+        "submitted",
+        "edited",
+        "published",
+    ]
+    assert share.post("/editor/submissions/1/edit", data=data).status_code == 409
+
+
+def test_the_preview_endpoint_needs_the_token(share):
+    share.get("/en/share")
+    assert share.post("/en/share/preview", data={"body": "x"}).status_code == 400
