@@ -22,7 +22,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from . import api, contribute, errors, exports, files, i18n, search_ext, security, urls, views
+    from . import (
+        api,
+        contribute,
+        errors,
+        exports,
+        files,
+        i18n,
+        search_ext,
+        security,
+        sharing,
+        urls,
+        views,
+    )
 
     i18n.init_app(app)
     search_ext.init_app(app)
@@ -34,4 +46,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     exports.init_app(app)
     contribute.init_app(app)
     files.init_app(app)
+    sharing.init_app(app)
     return app

@@ -19,3 +19,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     JSON_SORT_KEYS = False
     SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+    # Sharing (library/sharing): the submissions database and uploads live in DATA_DIR.
+    DATA_DIR = str(ROOT / "instance")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True  # LIBRARY_SESSION_COOKIE_SECURE=false for plain http
+    SHARE_MIN_FILL_SECONDS = 3
+    SHARE_BUILD_AFTER_PUBLISH = True  # update the index in the background after publishing

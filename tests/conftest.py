@@ -27,9 +27,16 @@ def built_index(tmp_path_factory) -> tuple[Path, object]:
 
 
 @pytest.fixture(scope="session")
-def app(built_index):
+def app(built_index, tmp_path_factory):
     index_dir, _ = built_index
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "CONTENT_DIR": str(FIXTURES)})
+    return create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "CONTENT_DIR": str(FIXTURES),
+            "DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        }
+    )
 
 
 @pytest.fixture()

@@ -1,0 +1,30 @@
+"""Sharing: partners submit practices through the site, editors review and publish them as
+Markdown files in the content folder.
+
+Modules: ``forms`` (fields, choices, validation with the indexer's validator), ``uploads``
+(attachments: limits, type by content, durable writing), ``db`` and ``queue`` (the SQLite
+queue and audit trail), ``auth`` (editors), ``csrf``, ``ratelimit``, ``review`` (what editors
+see), ``publish`` (files into content/shared and a background build), ``share_views`` and
+``editor_views`` (the two blueprints). The search side never imports this package.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+
+from . import editor_views, settings, share_views, state
+
+
+def init_app(app: Flask) -> None:
+    settings.ensure_secret_key(app)
+    state.init(app)
+    for blueprint in (share_views.bp, editor_views.bp):
+        app.register_blueprint(blueprint)
+    app.add_template_filter(timestamp)
+
+
+def timestamp(seconds: float) -> str:
+    """A stored time as UTC, to the minute."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))

@@ -1,0 +1,196 @@
+"""The sharing form: its fields (the front-matter names), its choices from the vocabulary in the
+interface language, and its check by the indexer's own validator.
+
+A submission is turned into the same RawDocument the indexer reads from a file, so the form
+accepts exactly what a content file may hold, and gives the same messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from indexer.problems import Problem
+from indexer.readers import RawDocument
+from indexer.validate import Resource, validate
+from indexer.vocabulary import Vocabulary, country_codes, country_name, language_name
+
+TEXT_FIELDS = ("title", "summary", "type", "date", "source", "publisher", "language")
+LIST_FIELDS = ("project", "cities", "countries", "themes", "steps")
+FIELDS = (*TEXT_FIELDS, *LIST_FIELDS)
+ALIASES = {"project": "projects"}  # also accepted as the form field's name
+CONTACT_FIELDS = ("organisation", "name", "email")
+MAX_BODY_CHARS = 200_000
+MAX_CONTACT_CHARS = 200
+EXTRA_LANGUAGES = ("pl", "hr", "sl", "de", "fr", "pt", "rom")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SUGGESTION_RE = re.compile(r"did you mean '([^']+)'")
+DRAFT_PATH = "shared/submission.md"
+
+
+@dataclass
+class Draft:
+    """What the form holds: front-matter values as typed, the Markdown text, the contact."""
+
+    fields: dict = field(default_factory=dict)
+    body: str = ""
+    contact: dict = field(default_factory=dict)
+
+    def values(self, name: str) -> list[str]:
+        value = self.fields.get(name)
+        return value if isinstance(value, list) else ([value] if value else [])
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """One problem, framed for the form: the field's label, the validator's message and the
+    value it suggests (with its label in the interface language)."""
+
+    field: str
+    label: str
+    message: str
+    suggestion: str = ""
+    suggestion_label: str = ""
+    warning: bool = False
+
+
+@dataclass
+class Checked:
+    resource: Resource | None
+    notes: list[Note]
+
+    @property
+    def ok(self) -> bool:
+        return self.resource is not None and not any(not n.warning for n in self.notes)
+
+    def for_field(self, name: str) -> list[Note]:
+        return [n for n in self.notes if n.field == name]
+
+
+def from_form(form) -> Draft:
+    """Read a submitted form (a MultiDict); every value is trimmed, nothing is trusted."""
+    fields: dict = {}
+    for name in TEXT_FIELDS:
+        value = " ".join(str(form.get(name, "")).split())
+        if value:
+            fields[name] = value
+    for name in LIST_FIELDS:
+        items = form.getlist(name) or form.getlist(ALIASES.get(name, name))
+        clean = list(dict.fromkeys(v.strip() for v in items if v and v.strip()))
+        if clean:
+            fields[name] = clean
+    body = str(form.get("body", "")).replace("\r\n", "\n").replace("\r", "\n")
+    contact = {
+        name: " ".join(str(form.get(f"contact_{name}", "")).split())[:MAX_CONTACT_CHARS]
+        for name in CONTACT_FIELDS
+    }
+    contact["public"] = form.get("contact_public") == "yes"
+    return Draft(fields, body, contact)
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "title": _("Title"),
+        "summary": _("Summary"),
+        "type": _("Type"),
+        "project": _("Programme"),
+        "cities": _("Cities"),
+        "countries": _("Countries"),
+        "themes": _("Themes"),
+        "steps": _("ROMACT steps"),
+        "date": _("Date"),
+        "source": _("Source"),
+        "publisher": _("Publisher"),
+        "language": _("Language"),
+        "body": _("Text"),
+        "attachments": _("Attachments"),
+        "contact_email": _("E-mail"),
+        "slug": _("File name"),
+    }
+
+
+def check(draft: Draft, vocab: Vocabulary, ui: str) -> Checked:
+    """Validate with the indexer's validator; notes name the form field."""
+    meta = {name: value for name, value in draft.fields.items() if value}
+    doc = RawDocument(relpath=DRAFT_PATH, sha="", meta=meta, body=draft.body)
+    resource, problems = validate(doc, vocab)
+    notes = [_note(p, vocab, ui) for p in problems]
+    notes += _own_checks(draft)
+    if any(not n.warning for n in notes):
+        resource = None
+    return Checked(resource, notes)
+
+
+def _own_checks(draft: Draft) -> list[Note]:
+    labels = field_labels()
+    notes = []
+    if not draft.body.strip():
+        notes.append(Note("body", labels["body"], _("Write the text of your practice.")))
+    elif len(draft.body) > MAX_BODY_CHARS:
+        message = _("The text is too long (at most %(num)s characters).", num=MAX_BODY_CHARS)
+        notes.append(Note("body", labels["body"], message))
+    email = draft.contact.get("email")
+    if email and not EMAIL_RE.match(email):
+        notes.append(
+            Note("contact_email", labels["contact_email"], _("This is not an e-mail address."))
+        )
+    return notes
+
+
+def _note(problem: Problem, vocab: Vocabulary, ui: str) -> Note:
+    name = problem.field if problem.field in FIELDS else "body"
+    found = SUGGESTION_RE.search(problem.message)
+    suggestion = found.group(1) if found else ""
+    return Note(
+        field=name,
+        label=field_labels().get(name, name),
+        message=problem.message,
+        suggestion=suggestion,
+        suggestion_label=value_label(vocab, name, suggestion, ui) if suggestion else "",
+        # A value the indexer would leave out is for the submitter to fix while still here.
+        warning=not problem.is_error and not problem.message.endswith("; left out"),
+    )
+
+
+def value_label(vocab: Vocabulary, name: str, value: str, ui: str) -> str:
+    """A field value's name in the interface language (the value itself when unknown)."""
+    kind = {"type": "types", "project": "projects", "themes": "themes", "steps": "steps"}
+    if name in kind:
+        term = vocab.kind(kind[name]).get(value)
+        return term.label(ui) if term else value
+    if name == "cities":
+        city = vocab.cities.get(value)
+        return city.label(ui) if city else value
+    if name == "countries":
+        return country_name(value.upper(), ui)
+    if name == "language":
+        return language_name(value, ui)
+    return value
+
+
+def choices(vocab: Vocabulary, ui: str) -> dict[str, list[Choice]]:
+    """Every list the form offers, labelled and sorted in the interface language."""
+    terms = {"type": "types", "project": "projects", "themes": "themes", "steps": "steps"}
+    found: dict[str, list[Choice]] = {}
+    for name, kind in terms.items():
+        items = vocab.kind(kind).values()
+        ordered = sorted(items, key=lambda t: (t.order is None, t.order or 0, t.label(ui)))
+        found[name] = [Choice(t.slug, t.label(ui)) for t in ordered]
+    found["cities"] = sorted(
+        (Choice(c.slug, c.label(ui)) for c in vocab.cities.values()), key=lambda c: c.label
+    )
+    found["countries"] = sorted(
+        (Choice(code, country_name(code, ui)) for code in country_codes()),
+        key=lambda c: c.label,
+    )
+    languages = dict.fromkeys((*vocab.languages, *EXTRA_LANGUAGES))
+    found["language"] = [Choice(code, language_name(code, ui)) for code in languages]
+    return found

@@ -1,0 +1,230 @@
+"""The public side of sharing: the "Share your practice" form, its preview, and the private
+tracking page where a submitter sees the state and corrects what the editors asked for."""
+
+from __future__ import annotations
+
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from indexer.markup import to_html
+
+from .. import i18n
+from . import csrf, forms, queue, ratelimit, review, uploads
+from .state import client, data_dir, register_handlers, require_available
+
+bp = Blueprint("share", __name__, url_prefix="/<ui>/share")
+HONEYPOT = "website"
+STARTED = "started"
+STARTED_MAX_AGE = 2 * 24 * 3600
+
+
+@bp.url_value_preprocessor
+def _take_language(endpoint, values):
+    ui = (values or {}).pop("ui", None)
+    if ui not in i18n.supported():
+        abort(404)
+    g.ui_language = ui
+
+
+@bp.url_defaults
+def _add_language(endpoint, values):
+    values.setdefault("ui", i18n.ui_language())
+
+
+register_handlers(bp)
+
+
+@bp.before_request
+def _limit_size():
+    """Set before anything reads the form, so an oversized request is refused with 413."""
+    request.max_content_length = uploads.MAX_REQUEST_BYTES
+    request.max_form_memory_size = uploads.MAX_FORM_BYTES  # the text fields, Markdown included
+
+
+bp.before_request(require_available)
+bp.before_request(csrf.protect)
+
+
+def _stamp() -> str:
+    return _serializer().dumps(time.time())
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="share-form-started")
+
+
+def _too_quick() -> bool:
+    """Sent sooner after the form was shown than a person could fill it (or no stamp)."""
+    try:
+        started = float(_serializer().loads(request.form.get(STARTED, ""), max_age=STARTED_MAX_AGE))
+    except (BadSignature, TypeError, ValueError):
+        return True
+    return time.time() - started < current_app.config["SHARE_MIN_FILL_SECONDS"]
+
+
+def render_form(template: str, draft: forms.Draft, status: int = 200, **extra):
+    vocab = review.vocabulary()
+    ui = i18n.ui_language()
+    notes = extra.pop("checked", None) or forms.Checked(None, [])
+    context = {
+        "draft": draft,
+        "checked": notes,
+        "choices": forms.choices(vocab, ui),
+        "labels": forms.field_labels(),
+        "csrf_token": csrf.token(),
+        "started": _stamp(),
+        "limits": {
+            "file_mb": uploads.MAX_FILE_BYTES // (1024 * 1024),
+            "total_mb": uploads.MAX_TOTAL_BYTES // (1024 * 1024),
+            "files": uploads.MAX_FILES,
+        },
+        "honeypot": HONEYPOT,
+    }
+    return render_template(template, **context, **extra), status
+
+
+def _files() -> list[tuple[str, bytes]]:
+    return [
+        (f.filename or "attachment", f.read())
+        for f in request.files.getlist("attachments")
+        if f and f.filename
+    ]
+
+
+def _refused_upload(err: uploads.Refused) -> forms.Note:
+    messages = {
+        "too-many": _("Too many files (at most %(num)s).", num=uploads.MAX_FILES),
+        "too-large": _(
+            "“%(name)s” is larger than %(num)s MB.",
+            name=err.name,
+            num=uploads.MAX_FILE_BYTES // (1024 * 1024),
+        ),
+        "too-large-total": _(
+            "The files together are larger than %(num)s MB.",
+            num=uploads.MAX_TOTAL_BYTES // (1024 * 1024),
+        ),
+        "empty": _("“%(name)s” is empty.", name=err.name),
+        "type": _(
+            "“%(name)s” is not a PDF, DOCX, ODT, HTML or plain text file (its content was "
+            "checked, not its name).",
+            name=err.name,
+        ),
+    }
+    return forms.Note("attachments", forms.field_labels()["attachments"], messages[err.reason])
+
+
+def _read_submission(existing: int = 0, existing_bytes: int = 0):
+    """(draft, checked, accepted files) of the posted form."""
+    draft = forms.from_form(request.form)
+    checked = forms.check(draft, review.vocabulary(), i18n.ui_language())
+    try:
+        files = uploads.check(_files(), existing, existing_bytes)
+    except uploads.Refused as err:
+        checked.notes.append(_refused_upload(err))
+        checked.resource = None
+        files = []
+    return draft, checked, files
+
+
+@bp.route("", methods=["GET"])
+def form():
+    return render_form("share/form.html", forms.Draft())
+
+
+@bp.route("", methods=["POST"])
+def submit():
+    if request.form.get(HONEYPOT):
+        abort(400, description="spam")
+    if request.form.get("action") == "preview":
+        if not ratelimit.allow(data_dir(), "preview", client()):
+            abort(429)
+        draft = forms.from_form(request.form)
+        checked = forms.check(draft, review.vocabulary(), i18n.ui_language())
+        return render_form("share/form.html", draft, checked=checked, preview=to_html(draft.body))
+    if not ratelimit.allow(data_dir(), "submit", client()):
+        abort(429)
+    draft, checked, files = _read_submission()
+    if _too_quick():
+        note = forms.Note("", "", _("Please check the form once more and send it again."))
+        checked.notes.insert(0, note)
+        checked.resource = None
+    if not checked.ok:
+        return render_form("share/form.html", draft, 422, checked=checked)
+    token = queue.submit(
+        data_dir(), i18n.ui_language(), draft.fields, draft.body, draft.contact, files
+    )
+    return redirect(url_for("share.track", token=token), 303)
+
+
+@bp.route("/preview", methods=["POST"])
+def preview():
+    """The Markdown text as sanitised HTML, for share.js's live preview."""
+    if not ratelimit.allow(data_dir(), "preview", client()):
+        abort(429)
+    body = str(request.form.get("body", ""))[: forms.MAX_BODY_CHARS]
+    return jsonify({"html": to_html(body)})
+
+
+def _submission(token: str) -> queue.Submission:
+    sub = queue.by_token(data_dir(), token)
+    if sub is None:
+        abort(404)
+    return sub
+
+
+@bp.route("/<token>", methods=["GET"])
+def track(token: str):
+    sub = _submission(token)
+    return render_form(
+        "share/track.html", review.draft_of(sub), sub=sub, published_id=_published_id(sub)
+    )
+
+
+def _published_id(sub: queue.Submission) -> str:
+    path = sub.published_path
+    if not path:
+        return ""
+    stem = path[: -len(".md")] if path.endswith(".md") else path
+    parts = stem.rsplit(".", 1)
+    return parts[0] if len(parts) == 2 and "/" not in parts[1] else stem
+
+
+@bp.route("/<token>", methods=["POST"])
+def correct(token: str):
+    """The submitter's corrected version, accepted only while changes are requested."""
+    sub = _submission(token)
+    if sub.state != queue.CHANGES_REQUESTED:
+        abort(409)
+    if request.form.get("action") == "preview":
+        draft = forms.from_form(request.form)
+        checked = forms.check(draft, review.vocabulary(), i18n.ui_language())
+        preview = to_html(draft.body)
+        return render_form("share/track.html", draft, checked=checked, sub=sub, preview=preview)
+    remove = {int(v) for v in request.form.getlist("remove") if v.isdigit()}
+    kept = [a for a in sub.attachments if a.id not in remove]
+    draft, checked, files = _read_submission(len(kept), sum(a.size for a in kept))
+    if not checked.ok:
+        return render_form("share/track.html", draft, 422, checked=checked, sub=sub)
+    change = {
+        "fields": draft.fields,
+        "body": draft.body,
+        "contact": draft.contact,
+        "state": queue.RECEIVED,
+        "files": files,
+        "remove": sorted(remove),
+    }
+    queue.update(data_dir(), sub, change, "resubmitted", queue.SUBMITTER)
+    return redirect(url_for("share.track", token=token), 303)
