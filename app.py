@@ -102,6 +102,8 @@ def main() -> int:
     workers = _setting("LIBRARY_WORKERS", os.cpu_count() or 1)
     threads = _setting("LIBRARY_THREADS", DEFAULT_THREADS)
     watcher = start_watcher(app)
+    if watcher is not None:  # the watcher indexes published files: no build in the web process
+        app.config["SHARE_BUILD_AFTER_PUBLISH"] = False
     live = "; live updates on" if watcher is not None else ""
     print(
         f"Serving the library on http://127.0.0.1:{port}/ "
