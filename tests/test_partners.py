@@ -14,6 +14,7 @@ RECORD = """---
 title: Akční plán pro Ostravu
 language: cs
 cities: [ostrava]
+aliases: [roma-net/ostrava-plan, good/plan]
 attachments: [files/plan.pdf, files/zprava.docx, files/anotace.odt, files/bare.pdf,
   files/locked.pdf, files/missing.pdf, files/fake.pdf]
 ---
@@ -179,3 +180,13 @@ def test_show_prints_what_the_indexer_understood(library, capsys):
     assert "files/plan.pdf: PDF" in out and "2 pages" in out
     assert "Language: cs (declared); the text reads as cs" in out
     assert "is a PDF without a text layer" in out
+
+
+def test_an_earlier_id_redirects_to_the_resource(library):
+    _, _, report, client = library
+    response = client.get("/cs/resources/roma-net/ostrava-plan?language=cs")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/cs/resources/good/plan?language=cs")
+    assert client.get("/cs/resources/roma-net/no-such-thing").status_code == 404
+    # its own id among its aliases changes nothing
+    assert client.get("/cs/resources/good/plan").status_code == 200
