@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 
 from . import langid, vocabulary
-from .build import read_file
 from .fields import FIELDS
 from .problems import Problem
+from .reading import read_file
 
 LIST_FIELDS = {"project": "projects"}
 

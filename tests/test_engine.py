@@ -15,8 +15,8 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import Term
 
-from indexer import build as build_module
 from indexer import manifest, store
+from indexer import reading as reading_module
 from indexer import writer as writer_module
 from indexer.build import build
 from indexer.schema import codec
@@ -140,7 +140,7 @@ def test_parallel_writer_gives_the_same_index_as_one_process(
 ):
     content = _copy_content(tmp_path, fixture_content)
     serial = build(content, tmp_path / "serial", workers=1, **QUIET)
-    monkeypatch.setattr(build_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reading_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(writer_module, "SEGMENT_DOCS", 3)
     parallel = build(content, tmp_path / "parallel", workers=2, **QUIET)
     assert parallel.documents == serial.documents == serial.added
