@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from indexer.fields import FIELDS
@@ -26,7 +26,7 @@ from .params import BadParameter
 from .search import facet_label
 from .search_ext import service
 
-bp = Blueprint("contribute", __name__, url_prefix="/<ui>")
+bp = i18n.prefixed(Blueprint("contribute", __name__, url_prefix="/<ui>"))
 MAX_CITIES = 10
 MAX_VALUE_CHARS = 80
 # A file with typical mistakes; the page shows what the check says about it.
@@ -84,20 +84,6 @@ class TemplateBlock:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-
-
-@bp.url_value_preprocessor
-def _take_language(endpoint, values):
-    ui = (values or {}).pop("ui", None)
-    if ui not in i18n.supported():
-        abort(404)
-    g.ui_language = ui
-
-
-@bp.url_defaults
-def _add_language(endpoint, values):
-    if "ui" not in values:
-        values["ui"] = i18n.ui_language()
 
 
 @bp.route("/contribute")

@@ -3,7 +3,7 @@ bare paths, and handed to Flask-Babel."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_babel import Babel
 
 
@@ -25,3 +25,22 @@ def best_language() -> str:
         request.accept_languages.best_match(supported())
         or current_app.config["DEFAULT_UI_LANGUAGE"]
     )
+
+
+def prefixed(bp: Blueprint) -> Blueprint:
+    """Make a blueprint under `/<ui>/` take the interface language from its address (404 for
+    an unsupported one) and put it back into the addresses it builds."""
+    bp.url_value_preprocessor(_take_language)
+    bp.url_defaults(_add_language)
+    return bp
+
+
+def _take_language(endpoint, values) -> None:
+    ui = (values or {}).pop("ui", None)
+    if ui not in supported():
+        abort(404)
+    g.ui_language = ui
+
+
+def _add_language(endpoint, values) -> None:
+    values.setdefault("ui", ui_language())

@@ -5,7 +5,7 @@ Views parse arguments, call the search service and render; templates get plain d
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from . import i18n, presenter
@@ -14,7 +14,7 @@ from .params import search_request
 from .search import facet_label
 from .search_ext import service
 
-bp = Blueprint("pages", __name__, url_prefix="/<ui>")
+bp = i18n.prefixed(Blueprint("pages", __name__, url_prefix="/<ui>"))
 root = Blueprint("root", __name__)
 HOME_NEWEST = 6
 
@@ -23,20 +23,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(root)
     app.context_processor(_page_context)
-
-
-@bp.url_value_preprocessor
-def _take_language(endpoint, values):
-    ui = (values or {}).pop("ui", None)
-    if ui not in i18n.supported():
-        abort(404)
-    g.ui_language = ui
-
-
-@bp.url_defaults
-def _add_language(endpoint, values):
-    if "ui" not in values:
-        values["ui"] = i18n.ui_language()
 
 
 def _page_context() -> dict:

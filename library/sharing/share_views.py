@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -25,23 +24,10 @@ from .. import i18n
 from . import csrf, forms, queue, ratelimit, review, uploads
 from .state import client, data_dir, register_handlers, require_available
 
-bp = Blueprint("share", __name__, url_prefix="/<ui>/share")
+bp = i18n.prefixed(Blueprint("share", __name__, url_prefix="/<ui>/share"))
 HONEYPOT = "website"
 STARTED = "started"
 STARTED_MAX_AGE = 2 * 24 * 3600
-
-
-@bp.url_value_preprocessor
-def _take_language(endpoint, values):
-    ui = (values or {}).pop("ui", None)
-    if ui not in i18n.supported():
-        abort(404)
-    g.ui_language = ui
-
-
-@bp.url_defaults
-def _add_language(endpoint, values):
-    values.setdefault("ui", i18n.ui_language())
 
 
 register_handlers(bp)
