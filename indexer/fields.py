@@ -26,6 +26,7 @@ MAX_SUMMARY = 2000
 MAX_LIST = 50
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
+PLACEHOLDER = re.compile(r"\[\[(.+?)\]\]")  # what a generated template leaves to fill in
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}$")
 
 # A parser returns the clean value and a list of (message, item index or None).

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .analysis import fold
-from .fields import FIELDS, Field
+from .fields import FIELDS, PLACEHOLDER, Field
 from .problems import errors
 from .vocabulary import (
     EXTRA_LANGUAGES,
@@ -31,7 +31,6 @@ from .vocabulary import (
 )
 
 # A place the contributor must fill: [[what goes here]].
-PLACEHOLDER = re.compile(r"\[\[(.+?)\]\]")
 COMMENT_COLUMN = 40
 WRAP = 96
 MAX_SLUG = 60

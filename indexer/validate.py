@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from . import langid
-from .fields import BY_NAME, FIELD_NAMES, FIELDS
+from .fields import BY_NAME, FIELD_NAMES, FIELDS, PLACEHOLDER
 from .markup import to_html, to_text
 from .problems import WARNING, Problem
 from .readers import RawDocument, split_language_suffix
@@ -95,6 +95,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         attachments=values.get("attachments") or [],
         attachments_line=doc.line("attachments"),
     )
+    problems += _placeholders(doc, resource)
     if not (resource.text.strip() or resource.summary or resource.attachments):
         problems.append(
             Problem(
@@ -142,6 +143,34 @@ def _parse_fields(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Probl
         if value not in (None, []):
             values[spec.name] = value
     return values, problems
+
+
+def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
+    """A title still reading [[title]] is an error; other places left to fill are a warning."""
+    found = []
+    if PLACEHOLDER.search(resource.title):
+        found.append(
+            Problem(
+                doc.relpath,
+                doc.line("title"),
+                "title",
+                "is still the template's "
+                f"placeholder '{resource.title}'; write the resource's real title",
+            )
+        )
+    left = PLACEHOLDER.findall(f"{resource.summary}\n{doc.body}")
+    if left:
+        shown = ", ".join(f"[[{p[:40]}]]" for p in left[:3])
+        found.append(
+            Problem(
+                doc.relpath,
+                doc.body_line,
+                "body",
+                f"{len(left)} place(s) from the template still to fill in: {shown}",
+                WARNING,
+            )
+        )
+    return found
 
 
 def _issue(doc: RawDocument, spec, index: int | None, message: str) -> Problem:

@@ -171,3 +171,19 @@ def test_yaml_aliases_and_deep_nesting_are_refused_before_they_expand(tmp_path):
         doc, problems = read(SourceFile(name, path))
         assert doc is None and problems and problems[0].field == "front matter"
         assert len(problems[0].message) < 300  # not the expanded values
+
+
+def test_an_unfilled_template_is_not_published(tmp_path, fixture_content):
+    from indexer.readers import SourceFile, read
+    from indexer.starter import Starter, starter
+    from indexer.validate import validate
+    from indexer.vocabulary import load
+
+    vocab, _ = load(fixture_content)
+    path = tmp_path / "new.en.md"
+    path.write_text(starter(vocab, Starter("case-study", "en")), "utf-8")
+    doc, _ = read(SourceFile("new.en.md", path))
+    resource, problems = validate(doc, vocab)
+    assert resource is None
+    assert [p.field for p in problems if p.is_error] == ["title"]
+    assert any(p.field == "body" and "still to fill in" in p.message for p in problems)
