@@ -22,7 +22,23 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from . import api, errors, exports, i18n, search_ext, security, urls, views
+    from . import (
+        api,
+        apidocs,  # noqa: F401 (adds /<ui>/api to the pages)
+        errors,
+        exports,
+        feeds,
+        findable,
+        i18n,
+        metadata,
+        openapi,
+        outlinks,
+        search_ext,
+        security,
+        statistics,
+        urls,
+        views,
+    )
 
     i18n.init_app(app)
     search_ext.init_app(app)
@@ -32,4 +48,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     urls.init_app(app)
     api.init_app(app)
     exports.init_app(app)
+    feeds.init_app(app)
+    findable.init_app(app)
+    openapi.init_app(app)
+    statistics.init_app(app)
+    outlinks.init_app(app)
+    metadata.init_app(app)
     return app

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +22,8 @@ from indexer import analysis, store
 from indexer.vocabulary import Vocabulary
 
 from .. import querytext
-from ..models import Document, FacetCount, Hit, SearchPage, SearchRequest, Stats, Translation
-from . import facets, matching, plan, ranking, snippets, suggest
+from ..models import Document, Entry, FacetCount, Hit, SearchPage, SearchRequest, Stats, Translation
+from . import allhits, breakdown, facets, matching, plan, ranking, snippets, suggest
 from .labels import merge_filters
 from .snapshot import Snapshot
 
@@ -209,6 +210,73 @@ class SearchService:
             score=round(float(score), 4),
             theme_only=bool(theme_only),
         )
+
+    def _matched(self, request: SearchRequest):
+        """(snapshot, query plan, matches, documents passing the filters, filter masks)."""
+        snap = self.snapshot()
+        parsed = querytext.parse(request.q)
+        filters = merge_filters(request.filters, parsed.filters, self.vocabulary)
+        query = self._plan(snap, parsed, self.vocabulary, request.ui_language)
+        found = matching.match(snap, query)
+        masks = facets.filter_masks(snap, filters)
+        return snap, query, found, facets.apply(found.docs, masks), masks
+
+    def every_hit(self, request: SearchRequest) -> Iterator[Entry]:
+        """The whole result set of request (page and per_page ignored), in the pages' order;
+        the order is computed now, stored fields as the caller consumes the entries."""
+        snap, query, found, filtered, _ = self._matched(request)
+        sort = "newest" if request.sort == "relevance" and not query.has_text else request.sort
+        ordered = allhits.full_order(snap, filtered, sort, found.scores, found.theme_only)
+        languages = [request.ui_language]
+        if query.language and query.content_words:
+            languages = list(dict.fromkeys((query.language, request.ui_language)))
+        prefer = [filtered & self._language_mask(snap, lang) for lang in languages]
+        scores = found.scores if sort == "relevance" else np.zeros(snap.size)
+        return self._entries(snap, ordered, filtered, prefer, scores)
+
+    def matrix(self, request: SearchRequest, rows: str, cols: str):
+        """Resources per pair of values of two facets among the request's results, those two
+        facets' own filters left out (as the facet counts do)."""
+        snap, _, found, _, masks = self._matched(request)
+        docs = found.docs
+        for facet, allowed in masks.items():
+            if facet not in (rows, cols):
+                docs = docs & allowed
+        return breakdown.matrix(snap, docs, rows, cols)
+
+    @staticmethod
+    def _entries(snap, ordered, filtered, prefer, scores) -> Iterator[Entry]:
+        for batch in allhits.batches(ordered):
+            for doc in batch.tolist():
+                doc = allhits.preferred(snap, doc, filtered, prefer)
+                stored = snap.stored(doc)
+                score = float(scores[doc])
+                yield Entry(
+                    **_common(stored),
+                    source=stored.get("source", ""),
+                    publisher=stored.get("publisher", ""),
+                    score=round(score, 4),
+                )
+
+    def every_document(self) -> Iterator[Document]:
+        """Every language version of every resource, in index order (for the data dump)."""
+        snap = self.snapshot()
+        for batch in allhits.batches(snap.live_docs):
+            for doc in batch.tolist():
+                yield _document(snap.stored(doc), [])
+
+    def every_version(self) -> Iterator[tuple[str, str]]:
+        """(resource id, language) of every live document, in index order (for the sitemap)."""
+        snap = self.snapshot()
+        table = snap.facet("language")
+        language = np.empty(snap.size, dtype=object)
+        for value, docs in zip(table.values, table.docs, strict=True):
+            language[docs] = value
+        for doc in snap.live_docs.tolist():
+            yield snap.docids[doc], language[doc] or ""
+
+    def version_count(self) -> int:
+        return int(self.snapshot().live.sum())
 
     # -- documents ---------------------------------------------------------------------------
 
