@@ -82,8 +82,14 @@ def operations() -> list[Operation]:
                 description=op["description"],
                 example=example,
                 parameters=[
-                    Parameter(p["name"], p["in"], _kind(p["schema"]), _rules(p["schema"]),
-                              p.get("description", ""), p.get("required", False))
+                    Parameter(
+                        p["name"],
+                        p["in"],
+                        _kind(p["schema"]),
+                        _rules(p["schema"]),
+                        p.get("description", ""),
+                        p.get("required", False),
+                    )
                     for p in op["parameters"]
                 ],  # fmt: skip
                 responses=[

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-BAR_WIDTH = 480  # viewBox width of a bar chart
-LABEL_WIDTH = 170
+BAR_WIDTH = 400  # viewBox width of a bar chart: 12-unit text stays legible on a phone
+LABEL_WIDTH = 190
 ROW = 24
-LABEL_CHARS = 26
+LABEL_CHARS = 24
+MIN_YEARS = 16  # a short timeline keeps columns this narrow, centred
+TICK_SPACING = 48  # SVG units between year labels
+TIMELINE_WIDTH = 480
 TIMELINE_HEIGHT = 180
 MAX_RADIUS = 14
 MIN_RADIUS = 3
@@ -79,18 +82,19 @@ def timeline(years: list[tuple[int, int]], title: str) -> Markup:
     """A column per year from the first to the last (years without resources stay empty),
     the axis labelled every few years."""
     if not years:
-        return _svg(BAR_WIDTH, 40, title, "", "timeline")
+        return _svg(TIMELINE_WIDTH, 40, title, "", "timeline")
     first, last = years[0][0], years[-1][0]
     counts = dict(years)
     span = last - first + 1
-    step = BAR_WIDTH / span
+    step = TIMELINE_WIDTH / max(span, MIN_YEARS)
+    left = (TIMELINE_WIDTH - step * span) / 2
     top = max(counts.values()) or 1
-    every = max(1, math.ceil(span / 12))
+    every = max(1, math.ceil(TICK_SPACING / step))
     base = TIMELINE_HEIGHT - 24
-    parts = [f'<line class="axis" x1="0" y1="{base}" x2="{BAR_WIDTH}" y2="{base}"/>']
+    parts = [f'<line class="axis" x1="0" y1="{base}" x2="{TIMELINE_WIDTH}" y2="{base}"/>']
     for i, year in enumerate(range(first, last + 1)):
         n = counts.get(year, 0)
-        x = i * step
+        x = left + i * step
         if n:
             h = max(2.0, (base - 16) * n / top)
             parts.append(
@@ -102,8 +106,7 @@ def timeline(years: list[tuple[int, int]], title: str) -> Markup:
                 f'<text class="tick" x="{x + step / 2:.1f}" y="{base + 16}" '
                 f'text-anchor="middle">{year}</text>'
             )
-    parts.append(f'<text class="value" x="2" y="12">{top}</text>')
-    return _svg(BAR_WIDTH, TIMELINE_HEIGHT, title, "".join(parts), "timeline")
+    return _svg(TIMELINE_WIDTH, TIMELINE_HEIGHT, title, "".join(parts), "timeline")
 
 
 def point_map(

@@ -207,7 +207,7 @@ def library_jsonl():
 
 @bp.route("/datapackage.json")
 def datapackage():
-    """A Frictionless Data Package describing the dump: fields, licence, when the index was built."""
+    """A Frictionless Data Package describing the dump: fields, licence, index build time."""
     stats = service().stats()
     return {
         "name": FILE_STEM,
@@ -227,9 +227,7 @@ def datapackage():
                 "encoding": "utf-8",
                 "count": stats.documents,
                 "schema": {
-                    "fields": [
-                        {"name": n, "type": t, "description": d} for n, t, d in DUMP_FIELDS
-                    ],
+                    "fields": [{"name": n, "type": t, "description": d} for n, t, d in DUMP_FIELDS],
                     "primaryKey": ["id", "language"],
                 },
             }

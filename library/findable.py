@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
 
 def page_templates() -> Iterator[str]:
     """Every page once, as an absolute address with PLACEHOLDER where the language goes."""
+
     def page(endpoint: str, **values) -> str:
         return url_for(endpoint, ui=PLACEHOLDER, _external=True, **values)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import Flask, url_for
 from markupsafe import Markup
 
-from . import citations, i18n
+from . import i18n
 from .models import Document
 from .search import facet_label
 from .search_ext import service

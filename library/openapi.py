@@ -67,7 +67,7 @@ def search_parameters(paged: bool = True, default_sort: str = "relevance") -> li
             "name": "q",
             "in": "query",
             "description": (
-                "Query text: all words must match (else any word); \"phrases\", -excluded "
+                'Query text: all words must match (else any word); "phrases", -excluded '
                 "words and facet:value filters work. Characters after the first "
                 f"{querytext.MAX_QUERY_CHARS} are ignored (the answer's `ignored` says so)."
             ),
@@ -284,35 +284,45 @@ def _paths() -> dict:
     }  # fmt: skip
     for path, op_id, media, what in EXPORTS:
         paths[f"/api/{path}"] = _operation(
-            op_id, f"Export a result set: {path.split('.', 1)[1]}",
+            op_id,
+            f"Export a result set: {path.split('.', 1)[1]}",
             f"Every result of a search or filter (not one page), streamed, in the order the "
             f"pages show them. {what}",
-            search_parameters(paged=False), _text("The whole result set.", media),
+            search_parameters(paged=False),
+            _text("The whole result set.", media),
         )
     paths["/api/search.atom"] = _operation(
-        "feed", "Atom feed of a search or filter",
+        "feed",
+        "Atom feed of a search or filter",
         f"The newest {FEED_LIMIT} resources of a search or filter as an Atom feed (RFC 4287); "
         "without parameters, the newest resources of the library.",
         search_parameters(paged=False, default_sort="newest"),
         _text("An Atom feed.", "application/atom+xml"),
     )
     paths["/api/library.jsonl"] = _operation(
-        "dump", "The whole library",
+        "dump",
+        "The whole library",
         "Every language version of every resource with its text, one JSON object a line "
         "(fields: see /api/datapackage.json and the DumpLine schema).",
-        [_ui_parameter()], _text("JSON Lines.", "application/x-ndjson"),
+        [_ui_parameter()],
+        _text("JSON Lines.", "application/x-ndjson"),
     )
     paths["/api/datapackage.json"] = _operation(
-        "datapackage", "Data description of the dump",
+        "datapackage",
+        "Data description of the dump",
         "A Frictionless Data Package: fields, licence and when the index was built.",
-        [], _json("The data package.", {"type": "object"}),
+        [],
+        _json("The data package.", {"type": "object"}),
     )
     from .statistics import openapi_path
 
     paths["/api/statistics"] = openapi_path(_operation, _json, search_parameters)
     paths["/api/openapi.json"] = _operation(
-        "openapi", "This description", "The OpenAPI 3.1 description of the API.",
-        [], _json("OpenAPI 3.1.", {"type": "object"}),
+        "openapi",
+        "This description",
+        "The OpenAPI 3.1 description of the API.",
+        [],
+        _json("OpenAPI 3.1.", {"type": "object"}),
     )
     return paths
 
@@ -325,7 +335,7 @@ def describe() -> dict:
             "version": VERSION,
             "description": (
                 "Search, filter, export and cite the library's resources. Read-only, no key. "
-                "Bad parameters give 400 with `{\"error\", \"status\", \"parameter\"}`; unknown "
+                'Bad parameters give 400 with `{"error", "status", "parameter"}`; unknown '
                 "resources 404 JSON."
             ),
         },

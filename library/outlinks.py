@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from flask import Flask, request, url_for
 
 from . import i18n
+from .models import FACETS
 from .presenter import FACET_BY_PAGE, Link
 
 RESULT_ENDPOINTS = (
     "pages.search", "pages.browse_value", "pages.browse", "pages.home", "pages.statistics",
 )  # fmt: skip
-SEARCH_KEYS = ("q", "sort", "theme", "city", "country", "project", "type", "language", "year", "step")
+SEARCH_KEYS = ("q", "sort", *FACETS)
 EXPORTS = (
     ("CSV", "exports.search_csv"),
     ("JSON", "exports.search_json"),

@@ -103,7 +103,9 @@ def figures(ui: str) -> Figures:
         ]
         built.append(Chart(facet, titles[facet], charts.bars(rows[:MAX_BARS], titles[facet]), rows))
     years = sorted(
-        (int(c.value), c.count) for c in page.facets.get("year", []) if c.value.isdigit() and c.count
+        (int(c.value), c.count)
+        for c in page.facets.get("year", [])
+        if c.value.isdigit() and c.count
     )
     year_rows = [charts.Bar(str(y), n, False, _link("year", str(y))) for y, n in years]
     timeline = Chart("year", titles["year"], charts.timeline(years, titles["year"]), year_rows)

@@ -36,9 +36,7 @@ def chain(snapshot: Snapshot, parts: list[np.ndarray]) -> np.ndarray:
     return joined[np.sort(first)]
 
 
-def preferred(
-    snapshot: Snapshot, doc: int, docs: np.ndarray, prefer: list[np.ndarray]
-) -> int:
+def preferred(snapshot: Snapshot, doc: int, docs: np.ndarray, prefer: list[np.ndarray]) -> int:
     """The version of doc's resource to show: the first preferred language among docs."""
     for mask in prefer:
         if mask[doc]:
