@@ -198,8 +198,10 @@ def library_jsonl():
 
     def lines():
         for doc in documents:
-            row = {name: getattr(doc, name) for name, _, _ in DUMP_FIELDS if name != "url"}
-            row["url"] = resource_url(doc, ui)
+            row = {
+                name: resource_url(doc, ui) if name == "url" else getattr(doc, name)
+                for name, _, _ in DUMP_FIELDS
+            }
             yield json.dumps(row, ensure_ascii=False) + "\n"
 
     return _download(lines(), "application/x-ndjson", "jsonl")

@@ -193,11 +193,23 @@ def _schemas() -> dict:
          "parameter": {"type": "string", "description": "the bad parameter"}},
         ["error", "status"],
     )  # fmt: skip
+    csl_item = {
+        "type": "object",
+        "required": ["id", "type", "title", "language", "URL"],
+        "properties": {"id": {"type": "string"}, "type": {"type": "string"},
+                       "title": {"type": "string"}, "language": {"type": "string"},
+                       "URL": {"type": "string", "format": "uri"},
+                       "issued": {"type": "object", "properties": {"date-parts": {
+                           "type": "array", "items": {"type": "array",
+                                                      "items": {"type": "integer"}}}}}},
+        "description": "A CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/).",
+    }  # fmt: skip
     from .statistics import openapi_schemas
 
     return {
         "FacetCount": facet_value, "Hit": hit, "SearchPage": page, "Translation": translation,
         "Document": document, "Record": record, "DumpLine": dumped, "Error": error,
+        "CslItem": csl_item,
         **openapi_schemas(),
     }  # fmt: skip
 
@@ -226,15 +238,20 @@ def _operation(op_id: str, summary: str, description: str, parameters: list, ok:
                     "parameters": parameters, "responses": responses}}  # fmt: skip
 
 
+CSL_MEDIA = citations.FORMATS["csl-json"][0]
+# path, operation id, media type, what the body is, its schema (JSON bodies only)
 EXPORTS = (
     ("search.csv", "exportCsv", "text/csv",
      "CSV (UTF-8 with a byte order mark; list fields joined with `;`; cells that a spreadsheet "
-     "would run as a formula start with an apostrophe)."),
-    ("search.json", "exportJson", "application/json", "A JSON array of records."),
-    ("search.jsonl", "exportJsonLines", "application/x-ndjson", "JSON Lines: one record a line."),
-    ("search.bib", "citeBibtex", citations.FORMATS["bibtex"][0], "BibTeX entries."),
-    ("search.ris", "citeRis", citations.FORMATS["ris"][0], "RIS records."),
-    ("search.csl.json", "citeCsl", citations.FORMATS["csl-json"][0], "CSL-JSON items."),
+     "would run as a formula start with an apostrophe).", None),
+    ("search.json", "exportJson", "application/json", "A JSON array of records (the Record "
+     "schema).", {"type": "array", "items": _ref("Record")}),
+    ("search.jsonl", "exportJsonLines", "application/x-ndjson",
+     "JSON Lines: one record (the Record schema) a line.", None),
+    ("search.bib", "citeBibtex", citations.FORMATS["bibtex"][0], "BibTeX entries.", None),
+    ("search.ris", "citeRis", citations.FORMATS["ris"][0], "RIS records.", None),
+    ("search.csl.json", "citeCsl", CSL_MEDIA, "CSL-JSON items.",
+     {"type": "array", "items": _ref("CslItem")}),
 )  # fmt: skip
 
 
@@ -246,7 +263,7 @@ def _paths() -> dict:
     language = {"name": "language", "in": "query",
                 "description": "Which language version (ISO 639-1); default: the `ui` language "
                 "when there is one, else English, else any.",
-                "schema": {"type": "string", "maxLength": params.MAX_VALUE_CHARS}}  # fmt: skip
+                "schema": {"type": "string"}}  # fmt: skip
     paths = {
         "/api/search": _operation(
             "search", "Search and filter",
@@ -269,7 +286,8 @@ def _paths() -> dict:
               "schema": {"type": "string", "enum": list(citations.FORMATS),
                          "default": "bibtex"}}],
             {"description": "The citation.",
-             "content": {media: {"schema": {"type": "string"}}
+             "content": {media: {"schema": {"type": "array", "items": _ref("CslItem")}
+                                 if media == CSL_MEDIA else {"type": "string"}}
                          for media, _ in citations.FORMATS.values()}},
             not_found,
         ),
@@ -282,14 +300,17 @@ def _paths() -> dict:
             not_found,
         ),
     }  # fmt: skip
-    for path, op_id, media, what in EXPORTS:
+    for path, op_id, media, what, schema in EXPORTS:
         paths[f"/api/{path}"] = _operation(
             op_id,
             f"Export a result set: {path.split('.', 1)[1]}",
             f"Every result of a search or filter (not one page), streamed, in the order the "
             f"pages show them. {what}",
             search_parameters(paged=False),
-            _text("The whole result set.", media),
+            {
+                "description": "The whole result set.",
+                "content": {media: {"schema": schema or {"type": "string"}}},
+            },  # fmt: skip
         )
     paths["/api/search.atom"] = _operation(
         "feed",
