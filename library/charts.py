@@ -53,7 +53,8 @@ def _svg(width: float, height: float, title: str, body: str, kind: str) -> Marku
 
 
 def bars(items: list[Bar], title: str) -> Markup:
-    """One row per item: its label, a bar as long as its count and the count."""
+    """One row per item: its label, a bar as long as its count and the count (bar.url is for
+    the table beside the chart)."""
     top = max((b.count for b in items), default=0) or 1
     room = BAR_WIDTH - LABEL_WIDTH - 40
     rows = []
@@ -69,12 +70,9 @@ def bars(items: list[Bar], title: str) -> Markup:
             f'<text class="value" x="{LABEL_WIDTH + length + 4:.1f}" y="{y + 16}">'
             f"{bar.count}</text>"
         )
-        tip = f"<title>{escape(bar.label)}: {bar.count}</title>"
-        if bar.url:
-            shape = f'<a href="{escape(bar.url)}">{tip}{shape}</a>'
-        else:
-            shape = f"<g>{tip}{shape}</g>"
-        rows.append(shape)
+        # No links inside: a chart is one image to assistive technology (role="img"); the
+        # table beside it carries the links.
+        rows.append(f"<g><title>{escape(bar.label)}: {bar.count}</title>{shape}</g>")
     return _svg(BAR_WIDTH, max(ROW, len(items) * ROW), title, "".join(rows), "bars")
 
 
