@@ -51,7 +51,7 @@ return [...document.querySelectorAll('svg.chart')].map(s => {
 
 @pytest.mark.parametrize("width", [WIDE, NARROW])
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
-def test_research_page_fits_and_passes_axe(browser, base_url, axe_source, path, width):
+def test_research_page_fits_and_passes_axe(browser, base_url, axe_source, path, width):  # noqa: F811
     set_width(browser, width)
     open_page(browser, base_url, path)
     assert browser.execute_script(RUNNABLE_SCRIPTS) == 0
@@ -66,7 +66,7 @@ def test_research_page_fits_and_passes_axe(browser, base_url, axe_source, path, 
 
 
 @pytest.mark.parametrize("width", [WIDE, NARROW])
-def test_charts_are_drawn_at_a_readable_size(browser, base_url, width):
+def test_charts_are_drawn_at_a_readable_size(browser, base_url, width):  # noqa: F811
     set_width(browser, width)
     open_page(browser, base_url, "/en/statistics")
     boxes = browser.execute_script(CHART_BOXES)
