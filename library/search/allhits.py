@@ -62,3 +62,24 @@ def full_order(
     text = order(snapshot, filtered & ~theme_only, -scores)
     themed = order(snapshot, filtered & theme_only, snapshot.rank("newest"))
     return chain(snapshot, [text, themed])
+
+
+def stored_in_order(
+    snapshot: Snapshot, ordered: np.ndarray, docs: np.ndarray, prefer: list[np.ndarray]
+) -> Iterator[tuple[int, dict]]:
+    """(document, stored fields) for each resource of ordered, in its preferred version; the
+    fields are read as the caller consumes them."""
+    for batch in batches(ordered):
+        for doc in batch.tolist():
+            doc = preferred(snapshot, doc, docs, prefer)
+            yield doc, snapshot.stored(doc)
+
+
+def versions(snapshot: Snapshot) -> Iterator[tuple[str, str]]:
+    """(resource id, language) of every live document, in index order."""
+    table = snapshot.facet("language")
+    language = np.empty(snapshot.size, dtype=object)
+    for value, docs in zip(table.values, table.docs, strict=True):
+        language[docs] = value
+    for doc in snapshot.live_docs.tolist():
+        yield snapshot.docids[doc], language[doc] or ""

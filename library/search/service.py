@@ -232,7 +232,10 @@ class SearchService:
             languages = list(dict.fromkeys((query.language, request.ui_language)))
         prefer = [filtered & self._language_mask(snap, lang) for lang in languages]
         scores = found.scores if sort == "relevance" else np.zeros(snap.size)
-        return self._entries(snap, ordered, filtered, prefer, scores)
+        return (
+            _entry(stored, float(scores[doc]))
+            for doc, stored in allhits.stored_in_order(snap, ordered, filtered, prefer)
+        )
 
     def matrix(self, request: SearchRequest, rows: str, cols: str):
         """Resources per pair of values of two facets among the request's results, those two
@@ -244,20 +247,6 @@ class SearchService:
                 docs = docs & allowed
         return breakdown.matrix(snap, docs, rows, cols)
 
-    @staticmethod
-    def _entries(snap, ordered, filtered, prefer, scores) -> Iterator[Entry]:
-        for batch in allhits.batches(ordered):
-            for doc in batch.tolist():
-                doc = allhits.preferred(snap, doc, filtered, prefer)
-                stored = snap.stored(doc)
-                score = float(scores[doc])
-                yield Entry(
-                    **_common(stored),
-                    source=stored.get("source", ""),
-                    publisher=stored.get("publisher", ""),
-                    score=round(score, 4),
-                )
-
     def every_document(self) -> Iterator[Document]:
         """Every language version of every resource, in index order (for the data dump)."""
         snap = self.snapshot()
@@ -267,13 +256,7 @@ class SearchService:
 
     def every_version(self) -> Iterator[tuple[str, str]]:
         """(resource id, language) of every live document, in index order (for the sitemap)."""
-        snap = self.snapshot()
-        table = snap.facet("language")
-        language = np.empty(snap.size, dtype=object)
-        for value, docs in zip(table.values, table.docs, strict=True):
-            language[docs] = value
-        for doc in snap.live_docs.tolist():
-            yield snap.docids[doc], language[doc] or ""
+        return allhits.versions(self.snapshot())
 
     def version_count(self) -> int:
         return int(self.snapshot().live.sum())
@@ -383,6 +366,15 @@ def _common(stored: dict) -> dict:
         "steps": _split(stored.get("step")),
         "date": stored.get("date", ""),
     }
+
+
+def _entry(stored: dict, score: float) -> Entry:
+    return Entry(
+        **_common(stored),
+        source=stored.get("source", ""),
+        publisher=stored.get("publisher", ""),
+        score=round(score, 4),
+    )
 
 
 def _document(stored: dict, translations: list[Translation]) -> Document:
