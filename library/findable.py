@@ -7,7 +7,6 @@ Past SITEMAP_LIMIT addresses the sitemap becomes an index of /sitemap-<n>.xml fi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Flask, Response, abort, current_app, stream_with_context, url_for
@@ -60,12 +59,11 @@ def page_count() -> int:
     return (fixed + search.version_count()) * len(i18n.supported())
 
 
-def _url_entry(template: str, ui: str, languages: tuple[str, ...]) -> str:
-    alternates = "".join(
+def _alternates(template: str, languages: tuple[str, ...]) -> str:
+    return "".join(
         f'<xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(_in(template, lang))}/>'
         for lang in languages
     )
-    return f"<url><loc>{escape(_in(template, ui))}</loc>{alternates}</url>\n"
 
 
 def _in(template: str, ui: str) -> str:
@@ -73,14 +71,23 @@ def _in(template: str, ui: str) -> str:
 
 
 def _urlset(start: int, stop: int) -> Iterator[str]:
+    """Addresses start..stop-1 of the list of every (page, language); a page's alternates are
+    the same for all its languages, so they are written once per page."""
     languages = i18n.supported()
-    pairs = ((t, ui) for t in page_templates() for ui in languages)
     yield (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">\n'
     )
-    for template, ui in islice(pairs, start, stop):
-        yield _url_entry(template, ui, languages)
+    position = 0
+    for template in page_templates():
+        if position >= stop:
+            break
+        if position + len(languages) > start:
+            alternates = _alternates(template, languages)
+            for n, ui in enumerate(languages):
+                if start <= position + n < stop:
+                    yield f"<url><loc>{escape(_in(template, ui))}</loc>{alternates}</url>\n"
+        position += len(languages)
     yield "</urlset>\n"
 
 
