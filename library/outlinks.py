@@ -36,6 +36,7 @@ class ResultLinks:
     feed: str
     statistics: str
     results: str  # the search page of the same result set
+    figures: str  # the statistics of the same result set as JSON
     exports: list[Link]
     citations: list[Link]
 
@@ -69,6 +70,7 @@ def result_links() -> ResultLinks | None:
         feed=url_for("feeds.search_atom", **api_args),
         statistics=url_for("pages.statistics", **args),
         results=url_for("pages.search", **args),
+        figures=url_for("statistics_api.statistics_json", **api_args),
         exports=[Link(label, url_for(endpoint, **api_args)) for label, endpoint in EXPORTS],
         citations=[Link(label, url_for(endpoint, **api_args)) for label, endpoint in CITATIONS],
     )

@@ -46,6 +46,8 @@ def test_figures_follow_the_filters(client):
     }
     html = client.get("/en/statistics", query_string=args).get_data(as_text=True)
     assert f"{api['total']} resource" in html
+    twin = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', html)[1]
+    assert client.get(twin.replace("&amp;", "&")).json == data
     assert 'class="bar selected"' in html  # the chosen values stand out
 
 
