@@ -6,8 +6,8 @@ resources of the whole library. Titles are in the `ui` language.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Flask, Response, request, url_for
@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .api import ui_parameter
-from .models import FACETS, Hit
+from .models import FACETS, Entry
 from .params import search_request
 from .search import facet_label
 from .search_ext import service
@@ -32,11 +32,9 @@ def init_app(app: Flask) -> None:
 @bp.route("/search.atom")
 def search_atom():
     ui = ui_parameter()
-    req = replace(
-        search_request(request.args, ui, default_sort="newest"), page=1, per_page=FEED_LIMIT
-    )
+    req = search_request(request.args, ui, default_sort="newest")
     search = service()
-    page = search.search(req)
+    entries_found = list(islice(search.every_hit(req), FEED_LIMIT))
     args = [(k, v) for k in request.args for v in request.args.getlist(k)]
     html_args = [(k, v) for k, v in args if k not in ("ui", "page", "per_page")]
     with force_locale(ui):
@@ -44,9 +42,9 @@ def search_atom():
         author = _("Roma Inclusion Library")
     self_url = url_for("feeds.search_atom", _external=True, **_grouped(args))
     page_url = url_for("pages.search", ui=ui, _external=True, **_grouped(html_args))
-    stamps = [_atom_date(h.date) for h in page.hits]
+    stamps = [_atom_date(e.date) for e in entries_found]
     updated = max(stamps) if stamps else _built(search.stats().built)
-    entries = "".join(_entry(hit, ui) for hit in page.hits)
+    entries = "".join(_entry(entry, ui) for entry in entries_found)
     body = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         f'<feed xmlns="{ATOM}" xml:lang={quoteattr(ui)}>'
@@ -76,18 +74,22 @@ def feed_title(q: str, filters: dict, ui: str) -> str:
     return _("Roma Inclusion Library: %(what)s", what=what)
 
 
-def _entry(hit: Hit, ui: str) -> str:
-    url = url_for("pages.resource", ui=ui, doc_id=hit.id, language=hit.language, _external=True)
-    stamp = _atom_date(hit.date)
-    author = getattr(hit, "publisher", "") or ""
-    categories = "".join(f"<category term={quoteattr(t)}/>" for t in hit.themes)
+def _entry(entry: Entry, ui: str) -> str:
+    """An entry's author is the resource's publisher (the feed's author stands in otherwise)."""
+    url = url_for("pages.resource", ui=ui, doc_id=entry.id, language=entry.language, _external=True)
+    source = (
+        f'<link rel="related" href={quoteattr(entry.source)}/>'
+        if entry.source.startswith(("http://", "https://"))
+        else ""
+    )
     return (
-        f"<entry xml:lang={quoteattr(hit.language)}><title>{escape(hit.title)}</title>"
+        f"<entry xml:lang={quoteattr(entry.language)}><title>{escape(entry.title)}</title>"
         f"<id>{escape(url)}</id>"
-        f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>'
-        f"<updated>{stamp}</updated>"
-        + (f"<author><name>{escape(author)}</name></author>" if author else "")
-        + f"{categories}<summary>{escape(hit.summary or hit.title)}</summary></entry>"
+        f'<link rel="alternate" type="text/html" href={quoteattr(url)}/>{source}'
+        f"<updated>{_atom_date(entry.date)}</updated>"
+        + (f"<author><name>{escape(entry.publisher)}</name></author>" if entry.publisher else "")
+        + "".join(f"<category term={quoteattr(t)}/>" for t in entry.themes)
+        + f"<summary>{escape(entry.summary or entry.title)}</summary></entry>"
     )
 
 

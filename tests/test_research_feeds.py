@@ -42,6 +42,9 @@ def test_atom_feed_has_what_rfc_4287_requires(client):
         for name in ("id", "title", "updated"):
             assert entry.find(f"a:{name}", ATOM).text, name
         assert entry.find("a:link[@rel='alternate']", ATOM).get("href").startswith("http")
+    authors = {e.find("a:id", ATOM).text: e.find("a:author/a:name", ATOM) for e in entries}
+    karvina = "http://localhost/cs/resources/good/housing-karvina?language=cs"
+    assert authors[karvina].text == "Statutární město Karviná"  # the publisher
     stamps = [e.find("a:updated", ATOM).text for e in entries]
     assert feed.find("a:updated", ATOM).text == max(stamps)
     assert stamps == sorted(stamps, reverse=True)  # newest first
