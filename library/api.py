@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
 
 def ui_parameter() -> str:
     """The `ui` query parameter: which interface language links and labels use."""
-    lang = request.args.get("ui") or "en"
+    lang = request.args.get("ui", "en")  # given but empty is as wrong as unknown
     if lang not in i18n.supported():
         raise BadParameter("ui", f"must be one of {', '.join(i18n.supported())}")
     return lang
@@ -118,7 +118,7 @@ def facet_counts(facet: str):
 @bp.route("/citation/<path:doc_id>")
 def citation(doc_id: str):
     """One resource as BibTeX, RIS or CSL-JSON (`format`), to download or paste."""
-    fmt = request.args.get("format") or "bibtex"
+    fmt = request.args.get("format", "bibtex")
     if fmt not in citations.FORMATS:
         raise BadParameter("format", f"must be one of {', '.join(citations.FORMATS)}")
     ui = ui_parameter()

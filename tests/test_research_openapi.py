@@ -103,6 +103,8 @@ def _invalid_values(param: dict) -> list[list[str]]:
     values = []
     if "enum" in inner:
         values.append(["no-such-value"])
+        if param["name"] in ("ui", "format"):  # an empty value is not a choice either
+            values.append([""])
     if inner.get("type") == "integer":
         values += [[str(inner["minimum"] - 1)], [str(inner["maximum"] + 1)], ["abc"], ["1.5"]]
     if "maxLength" in inner:
