@@ -17,8 +17,9 @@ LABEL_WIDTH = 190
 ROW = 24
 LABEL_CHARS = 24
 MIN_YEARS = 16  # a short timeline keeps columns this narrow, centred
-TICK_SPACING = 48  # SVG units between year labels
-TIMELINE_WIDTH = 480
+TICK_SPACING = 40  # SVG units between year labels
+TIMELINE_WIDTH = 400
+TIMELINE_PAD = 16  # room for the first and last year's label
 TIMELINE_HEIGHT = 180
 MAX_RADIUS = 14
 MIN_RADIUS = 3
@@ -78,30 +79,33 @@ def bars(items: list[Bar], title: str) -> Markup:
 
 def timeline(years: list[tuple[int, int]], title: str) -> Markup:
     """A column per year from the first to the last (years without resources stay empty),
-    the axis labelled every few years."""
+    its count above it, the axis labelled every few years."""
     if not years:
         return _svg(TIMELINE_WIDTH, 40, title, "", "timeline")
     first, last = years[0][0], years[-1][0]
     counts = dict(years)
     span = last - first + 1
-    step = TIMELINE_WIDTH / max(span, MIN_YEARS)
-    left = (TIMELINE_WIDTH - step * span) / 2
+    room = TIMELINE_WIDTH - 2 * TIMELINE_PAD
+    step = room / max(span, MIN_YEARS)
+    left = TIMELINE_PAD + (room - step * span) / 2
     top = max(counts.values()) or 1
     every = max(1, math.ceil(TICK_SPACING / step))
     base = TIMELINE_HEIGHT - 24
     parts = [f'<line class="axis" x1="0" y1="{base}" x2="{TIMELINE_WIDTH}" y2="{base}"/>']
     for i, year in enumerate(range(first, last + 1)):
         n = counts.get(year, 0)
-        x = left + i * step
+        middle = left + i * step + step / 2
         if n:
-            h = max(2.0, (base - 16) * n / top)
+            h = max(2.0, (base - 30) * n / top)
             parts.append(
-                f'<g><title>{year}: {n}</title><rect class="bar" x="{x + step * 0.1:.1f}" '
-                f'y="{base - h:.1f}" width="{step * 0.8:.1f}" height="{h:.1f}"/></g>'
+                f'<g><title>{year}: {n}</title><rect class="bar" x="{middle - step * 0.4:.1f}" '
+                f'y="{base - h:.1f}" width="{step * 0.8:.1f}" height="{h:.1f}"/>'
+                f'<text class="value" x="{middle:.1f}" y="{base - h - 4:.1f}" '
+                f'text-anchor="middle">{n}</text></g>'
             )
         if (year - first) % every == 0:
             parts.append(
-                f'<text class="tick" x="{x + step / 2:.1f}" y="{base + 16}" '
+                f'<text class="tick" x="{middle:.1f}" y="{base + 16}" '
                 f'text-anchor="middle">{year}</text>'
             )
     return _svg(TIMELINE_WIDTH, TIMELINE_HEIGHT, title, "".join(parts), "timeline")

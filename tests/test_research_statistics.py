@@ -89,9 +89,12 @@ def test_timeline_keeps_years_without_resources():
     svg = ElementTree.fromstring(str(charts.timeline([(2001, 2), (2009, 5)], "Years")))
     columns = [r for r in svg.iter(f"{SVG}rect")]
     assert len(columns) == 2
-    assert columns[1].get("x") > columns[0].get("x")
+    assert float(columns[1].get("x")) > float(columns[0].get("x"))
     gap = float(columns[1].get("x")) - float(columns[0].get("x"))
-    assert gap == pytest.approx(8 * (charts.TIMELINE_WIDTH / charts.MIN_YEARS))
+    room = charts.TIMELINE_WIDTH - 2 * charts.TIMELINE_PAD
+    assert gap == pytest.approx(8 * room / charts.MIN_YEARS, abs=0.2)
+    labels = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "value"]
+    assert labels == ["2", "5"]
     assert float(columns[1].get("height")) > float(columns[0].get("height"))
 
 
