@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from urllib.parse import quote
 
 import pytest
@@ -198,6 +199,13 @@ def test_reference_page_shows_every_operation_and_is_in_every_footer(client, spe
         for param in op["parameters"]:
             assert f"<code>{param['name']}</code>" in html
     assert "Parametry" in html  # the page around the reference is translated
+    examples = re.findall(r'Example: <a href="([^"]+)"|Příklad: <a href="([^"]+)"', html)
+    assert len(examples) == len(spec["paths"])
+    for found in examples:
+        url = "".join(found)
+        response = client.get(url)
+        response.get_data()
+        assert response.status_code == 200, url
     for page in ("/en/", "/bg/search?q=x", "/el/themes/", "/hu/resources/good/hostile"):
         footer = client.get(page).get_data(as_text=True).split('class="site-footer"')[1]
         ui = page.split("/")[1]
