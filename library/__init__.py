@@ -24,6 +24,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import (
         api,
+        apicontract,
         apidocs,  # noqa: F401 (adds /<ui>/api to the pages)
         errors,
         exports,
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     views.init_app(app)
     urls.init_app(app)
     api.init_app(app)
+    apicontract.init_app(app)
     exports.init_app(app)
     feeds.init_app(app)
     findable.init_app(app)

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from flask import render_template, url_for
 
 from . import openapi
-from .models import SearchRequest
-from .search_ext import service
 from .views import bp as pages
 
 
@@ -70,15 +68,9 @@ def _rules(schema: dict) -> str:
     return "; ".join(rules)
 
 
-def _example_id() -> str:
-    """The newest resource's id, so that the examples lead somewhere."""
-    newest = service().search(SearchRequest(sort="newest", per_page=1)).hits
-    return newest[0].id if newest else "example"
-
-
 def operations() -> list[Operation]:
     spec = openapi.describe()
-    example_id = _example_id()
+    example_id = openapi.example_id() or "example"
     result = []
     for path, item in spec["paths"].items():
         op = item["get"]

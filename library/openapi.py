@@ -10,7 +10,9 @@ from flask import Blueprint, Flask, current_app, jsonify
 from . import citations, params, querytext
 from .exports import DUMP_FIELDS
 from .feeds import FEED_LIMIT
-from .models import FACETS, SORTS
+from .models import FACETS, SORTS, SearchRequest
+from .search import IndexMissing
+from .search_ext import service
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 VERSION = "1.0.0"
@@ -24,6 +26,15 @@ def init_app(app: Flask) -> None:
 @bp.route("/openapi.json")
 def openapi_json():
     return jsonify(describe())
+
+
+def example_id() -> str | None:
+    """The newest resource's id, so that examples lead somewhere (None without an index)."""
+    try:
+        newest = service().search(SearchRequest(sort="newest", per_page=1)).hits
+    except IndexMissing:
+        return None
+    return newest[0].id if newest else None
 
 
 def _ref(name: str) -> dict:
@@ -260,6 +271,9 @@ def _paths() -> dict:
     doc_id = {"name": "doc_id", "in": "path", "required": True,
               "description": "The resource's id (it may contain `/`).",
               "schema": {"type": "string", "minLength": 1}}  # fmt: skip
+    example = example_id()
+    if example:
+        doc_id["example"] = example
     language = {"name": "language", "in": "query",
                 "description": "Which language version (ISO 639-1); default: the `ui` language "
                 "when there is one, else English, else any.",

@@ -210,3 +210,29 @@ def test_reference_page_shows_every_operation_and_is_in_every_footer(client, spe
         footer = client.get(page).get_data(as_text=True).split('class="site-footer"')[1]
         ui = page.split("/")[1]
         assert f'href="/{ui}/api"' in footer and f'href="/{ui}/statistics"' in footer
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("sort=", "sort"),
+        ("page=%205", "page"),
+        ("page=%D9%A5", "page"),  # an Arabic-Indic five is not a whole number here
+        ("per_page=1e2", "per_page"),
+        ("theme=" + "&theme=" * 20, "theme"),  # 21 values, even empty ones, are too many
+        ("q=a&q=b", "q"),
+    ],
+)
+def test_api_accepts_only_what_the_description_allows(client, query, parameter):
+    for path in ("/api/search", "/api/statistics", "/api/search.csv"):
+        response = client.get(f"{path}?{query}")
+        if parameter in ("page", "per_page") and path != "/api/search":
+            continue  # not parameters of the exports (ignored there)
+        assert response.status_code == 400, (path, query)
+        assert response.json["parameter"] == parameter
+
+
+def test_a_wrong_method_names_the_right_ones(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
