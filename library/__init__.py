@@ -24,14 +24,22 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import (
         api,
+        apicontract,
+        apidocs,  # noqa: F401 (adds /<ui>/api to the pages)
         contribute,
         errors,
         exports,
+        feeds,
         files,
+        findable,
         i18n,
+        metadata,
+        openapi,
+        outlinks,
         search_ext,
         security,
         sharing,
+        statistics,
         urls,
         views,
     )
@@ -43,8 +51,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     views.init_app(app)
     urls.init_app(app)
     api.init_app(app)
+    apicontract.init_app(app)
     exports.init_app(app)
     contribute.init_app(app)
     files.init_app(app)
     sharing.init_app(app)
+    feeds.init_app(app)
+    findable.init_app(app)
+    openapi.init_app(app)
+    statistics.init_app(app)
+    outlinks.init_app(app)
+    metadata.init_app(app)
     return app

@@ -1,4 +1,5 @@
-"""The JSON API: /api/search and /api/documents/<id>, in the shape DESIGN.md fixes.
+"""The JSON API: /api/search, /api/documents/<id>, /api/facets/<facet> in the shape DESIGN.md
+fixes, and /api/citation/<id>. /api/openapi.json describes it all (library/openapi.py).
 
 Bad parameters give 400 JSON naming the parameter; unknown documents 404 JSON.
 """
@@ -7,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, Flask, abort, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, abort, jsonify, request, url_for
 
-from . import i18n
+from . import citations, i18n
 from .models import FACETS, Hit, SearchPage
 from .params import BadParameter, search_request
 from .search_ext import service
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
 
 def ui_parameter() -> str:
     """The `ui` query parameter: which interface language links and labels use."""
-    lang = request.args.get("ui") or "en"
+    lang = request.args.get("ui", "en")  # given but empty is as wrong as unknown
     if lang not in i18n.supported():
         raise BadParameter("ui", f"must be one of {', '.join(i18n.supported())}")
     return lang
@@ -125,3 +126,24 @@ def facet_counts(facet: str):
         abort(404)
     ui = ui_parameter()
     return jsonify([asdict(c) for c in service().counts(facet, ui)])
+
+
+@bp.route("/citation/<path:doc_id>")
+def citation(doc_id: str):
+    """One resource as BibTeX, RIS or CSL-JSON (`format`), to download or paste."""
+    fmt = request.args.get("format", "bibtex")
+    if fmt not in citations.FORMATS:
+        raise BadParameter("format", f"must be one of {', '.join(citations.FORMATS)}")
+    ui = ui_parameter()
+    doc = service().document(doc_id, request.args.get("language") or None, ui)
+    if doc is None:
+        abort(404)
+    url = url_for("pages.resource", ui=ui, doc_id=doc.id, language=doc.language, _external=True)
+    media, extension = citations.FORMATS[fmt]
+    item = citations.citable(doc, url)
+    name = f"{citations.bibtex_key(item)}.{extension}"
+    return Response(
+        citations.render(fmt, item),
+        mimetype=media,
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )

@@ -48,6 +48,15 @@ class Hit(Resource):
 
 
 @dataclass(frozen=True)
+class Entry(Resource):
+    """One resource of a whole result set, as exports and citations need it."""
+
+    source: str
+    publisher: str
+    score: float
+
+
+@dataclass(frozen=True)
 class FacetCount:
     value: str
     label: str

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from indexer.vocabulary import Vocabulary
 from .. import querytext
 from ..models import (
     Document,
+    Entry,
     FacetCount,
     FileLink,
     Hit,
@@ -32,7 +34,7 @@ from ..models import (
     Stats,
     Translation,
 )
-from . import facets, matching, plan, ranking, snippets, suggest
+from . import allhits, breakdown, facets, matching, plan, ranking, snippets, suggest
 from .labels import merge_filters
 from .snapshot import Snapshot
 
@@ -223,6 +225,56 @@ class SearchService:
             matched_page=found.page,
         )
 
+    def _matched(self, request: SearchRequest):
+        """(snapshot, query plan, matches, documents passing the filters, filter masks)."""
+        snap = self.snapshot()
+        parsed = querytext.parse(request.q)
+        filters = merge_filters(request.filters, parsed.filters, self.vocabulary)
+        query = self._plan(snap, parsed, self.vocabulary, request.ui_language)
+        found = matching.match(snap, query)
+        masks = facets.filter_masks(snap, filters)
+        return snap, query, found, facets.apply(found.docs, masks), masks
+
+    def every_hit(self, request: SearchRequest) -> Iterator[Entry]:
+        """The whole result set of request (page and per_page ignored), in the pages' order;
+        the order is computed now, stored fields as the caller consumes the entries."""
+        snap, query, found, filtered, _ = self._matched(request)
+        sort = "newest" if request.sort == "relevance" and not query.has_text else request.sort
+        ordered = allhits.full_order(snap, filtered, sort, found.scores, found.theme_only)
+        languages = [request.ui_language]
+        if query.language and query.content_words:
+            languages = list(dict.fromkeys((query.language, request.ui_language)))
+        prefer = [filtered & self._language_mask(snap, lang) for lang in languages]
+        scores = found.scores if sort == "relevance" else np.zeros(snap.size)
+        return (
+            _entry(stored, float(scores[doc]))
+            for doc, stored in allhits.stored_in_order(snap, ordered, filtered, prefer)
+        )
+
+    def matrix(self, request: SearchRequest, rows: str, cols: str):
+        """Resources per pair of values of two facets among the request's results, those two
+        facets' own filters left out (as the facet counts do)."""
+        snap, _, found, _, masks = self._matched(request)
+        docs = found.docs
+        for facet, allowed in masks.items():
+            if facet not in (rows, cols):
+                docs = docs & allowed
+        return breakdown.matrix(snap, docs, rows, cols)
+
+    def every_document(self) -> Iterator[Document]:
+        """Every language version of every resource, in index order (for the data dump)."""
+        snap = self.snapshot()
+        for batch in allhits.batches(snap.live_docs):
+            for doc in batch.tolist():
+                yield _document(snap.stored(doc), [])
+
+    def every_version(self) -> Iterator[tuple[str, str]]:
+        """(resource id, language) of every live document, in index order (for the sitemap)."""
+        return allhits.versions(self.snapshot())
+
+    def version_count(self) -> int:
+        return int(self.snapshot().live.sum())
+
     # -- documents ---------------------------------------------------------------------------
 
     def _versions(self, snap: Snapshot, doc_id: str) -> list[dict]:
@@ -346,6 +398,15 @@ def _common(stored: dict) -> dict:
         "steps": _split(stored.get("step")),
         "date": stored.get("date", ""),
     }
+
+
+def _entry(stored: dict, score: float) -> Entry:
+    return Entry(
+        **_common(stored),
+        source=stored.get("source", ""),
+        publisher=stored.get("publisher", ""),
+        score=round(score, 4),
+    )
 
 
 def _document(stored: dict, translations: list[Translation]) -> Document:
