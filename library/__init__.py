@@ -22,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from . import api, errors, exports, i18n, search_ext, security, urls, views
+    from . import api, errors, exports, health, i18n, search_ext, security, urls, views
 
     i18n.init_app(app)
     search_ext.init_app(app)
@@ -32,4 +32,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     urls.init_app(app)
     api.init_app(app)
     exports.init_app(app)
+    health.init_app(app)
     return app
