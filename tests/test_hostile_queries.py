@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 
 from library import create_app, params
 from library.models import FACETS
@@ -46,15 +47,16 @@ def _app():
     return create_app({"TESTING": True, "INDEX_DIR": "/nonexistent-for-url-map"})
 
 
-def _rules():
-    """Every GET rule of the application, static files aside."""
+def _rules(method: str = "GET"):
+    """Every rule of the application answering method, static files aside."""
     return sorted(
-        (r for r in _app().url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"),
+        (r for r in _app().url_map.iter_rules() if method in r.methods and r.endpoint != "static"),
         key=lambda r: r.rule,
     )
 
 
 RULES = _rules()
+POST_RULES = _rules("POST")  # forms (none yet): fuzzed with hostile fields, see below
 hostile_text = st.one_of(
     st.sampled_from(ADVERSARIAL),
     st.text(max_size=60),
@@ -120,10 +122,16 @@ def _check(response, seconds: float, url: str, sent: set[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_client(built_index, fixture_content):
+def hostile_client(built_index, fixture_content, tmp_path_factory):
     index_dir, _ = built_index
+    data = tmp_path_factory.mktemp("hostile-data")  # whatever a form stores goes here
     app = create_app(
-        {"TESTING": True, "INDEX_DIR": str(index_dir), "CONTENT_DIR": str(fixture_content)}
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "CONTENT_DIR": str(fixture_content),
+            "DATA_DIR": str(data),
+        }
     )
     return app.test_client()
 
@@ -150,6 +158,38 @@ def test_every_endpoint_survives_hostile_parameters(hostile_client, rule):
         _check(response, seconds, target, sent)
 
     run()
+
+
+def test_every_form_survives_hostile_fields(hostile_client):
+    """POST endpoints (forms) with hostile fields, repeated and unknown ones, and bodies that
+    are not UTF-8: never a 500, never a second (a refusal is theirs to word)."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        database=None,
+    )
+    @given(data=st.data(), form=pairs, raw=st.binary(max_size=40))
+    def run(data, form, raw):
+        rule = data.draw(st.sampled_from(POST_RULES))
+        url = _url(rule, data.draw(st.fixed_dictionaries(_path_values(rule))))
+        started = time.perf_counter()
+        if raw:
+            response = hostile_client.post(
+                url, data=raw, content_type="application/x-www-form-urlencoded"
+            )
+        else:
+            response = hostile_client.post(url, data=MultiDict(form))
+        seconds = time.perf_counter() - started
+        _slowest.append((seconds, f"POST {url}"))
+        assert response.status_code < 500, (url, form, raw)
+        assert seconds < SLOWEST_ALLOWED, (url, seconds)
+
+    if POST_RULES:
+        run()
+    else:  # no form yet: the rules were read, and every one of them answers GET
+        assert RULES and all("GET" in r.methods for r in RULES)
 
 
 LIMITS = [
