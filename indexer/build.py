@@ -271,6 +271,7 @@ def _write_incremental(
     except LockError as err:
         last_good.close()
         raise store.BuildLockTimeout(f"the index in {generation} is locked: {err}") from err
+    _sync_before_toc(writer, generation)
     try:
         # Every path read again leaves the index first (a broken one comes back as its last
         # good version), so nothing is ever indexed twice.
@@ -308,6 +309,18 @@ def _write_incremental(
     manifest.save(generation, entries, ix.latest_generation(), touched)
     meta = store.read_json(generation / store.META_FILE)
     _finish(generation, vocab, meta.get("fingerprint", ""), report)
+
+
+def _sync_before_toc(writer, generation: Path) -> None:
+    """Flush the new segment's files before Whoosh writes the table of contents naming them
+    (Whoosh itself never syncs), so a power cut cannot leave a TOC pointing at lost data."""
+    commit_toc = writer._commit_toc
+
+    def synced(segments):
+        store.sync_tree(generation)
+        return commit_toc(segments)
+
+    writer._commit_toc = synced
 
 
 def _add_all(

@@ -71,6 +71,17 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
     if any(p.is_error for p in problems):
         return None, problems
     id_, lang_from_name = _id_and_suffix(doc, values)
+    if "\\" in id_ or any(ord(c) < 32 for c in id_):
+        problems.append(
+            Problem(
+                doc.relpath,
+                1,
+                "id",
+                f"the file name makes the id '{id_}', which cannot be an address (no '\\'); "
+                "rename the file or give it an 'id'",
+            )
+        )
+        return None, problems
     html = to_html(doc.body)
     resource = Resource(
         path=doc.relpath,

@@ -30,6 +30,8 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.writing import LockError, SegmentWriter
 
+from . import store
+
 SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the next
 BATCH = 50  # documents per job
 TINY = 500  # segments below this many documents are merged by incremental updates
@@ -201,6 +203,7 @@ class ParallelWriter:
             toc = self.ix._read_toc()
             segments = list(toc.segments) + segments
             generation = toc.generation + 1
+            store.sync_tree(Path(self.path))  # the segments are on disk before the TOC names them
             TOC(toc.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
             clean_files(self.ix.storage, self.ix.indexname, generation, segments)
         finally:

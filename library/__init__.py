@@ -32,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         feeds,
         files,
         findable,
+        health,
         i18n,
         metadata,
         openapi,
@@ -62,4 +63,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     statistics.init_app(app)
     outlinks.init_app(app)
     metadata.init_app(app)
+    health.init_app(app)
     return app

@@ -79,10 +79,11 @@ def _check_value(name: str, schema: dict, value: str) -> None:
     if "enum" in schema and value not in schema["enum"]:
         raise BadParameter(name, f"must be one of {', '.join(map(str, schema['enum']))}")
     if schema.get("type") == "integer":
-        if not WHOLE_NUMBER.fullmatch(value):
-            raise BadParameter(name, f"'{value[:20]}' is not a whole number")
         low, high = schema.get("minimum"), schema.get("maximum")
+        bounds = f" between {low} and {high}" if low is not None and high is not None else ""
+        if not WHOLE_NUMBER.fullmatch(value):
+            raise BadParameter(name, f"'{value[:20]}' is not a whole number{bounds}")
         if (low is not None and int(value) < low) or (high is not None and int(value) > high):
-            raise BadParameter(name, f"must be between {low} and {high}")
+            raise BadParameter(name, f"must be{bounds}")
     if len(value) > schema.get("maxLength", len(value)):
         raise BadParameter(name, f"values are at most {schema['maxLength']} characters")

@@ -218,7 +218,8 @@ def _schemas() -> dict:
     error = _object(
         {"error": {"type": "string", "description": "what went wrong, as a short code or text"},
          "status": {"type": "integer"},
-         "parameter": {"type": "string", "description": "the bad parameter"}},
+         "parameter": {"type": "string", "description": "the bad parameter"},
+         "request_id": {"type": "string", "description": "names the request in the logs"}},
         ["error", "status"],
     )  # fmt: skip
     csl_item = {

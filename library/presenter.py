@@ -151,7 +151,10 @@ def language_switch(endpoint: str, view_args: dict, args: MultiDict, languages) 
     links = []
     for lang in languages:
         values = dict(view_args or {}) | {"ui": lang}
-        links.append(Link(lang, url_for(endpoint, **values, **{k: args.getlist(k) for k in args})))
+        # A query parameter never replaces a path value, nor reaches url_for's own options
+        # (`_external`, `_anchor`...): `?ui=x` or `?_anchor=x` keep the links as they are.
+        kept = {k: args.getlist(k) for k in args if k not in values and not k.startswith("_")}
+        links.append(Link(lang, url_for(endpoint, **values, **kept)))
     return links
 
 

@@ -5,6 +5,8 @@ Views parse arguments, call the search service and render; templates get plain d
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -61,7 +63,8 @@ def unprefixed(rest: str):
     if first in i18n.supported() or first in ("api", "static"):
         abort(404)
     query = request.query_string.decode("latin-1")
-    target = f"/{i18n.best_language()}/{rest}" + (f"?{query}" if query else "")
+    # Quoted again: a decoded path may hold characters a Location header cannot (%0a).
+    target = f"/{i18n.best_language()}/{quote(rest, safe='/')}" + (f"?{query}" if query else "")
     return redirect(target, 302)
 
 

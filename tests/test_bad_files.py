@@ -53,6 +53,7 @@ REJECTED = {
     "unreadable.md": (None, "cannot be read"),
     "vanishing.md": (None, "cannot be read"),
     "bell\x07name.md": ("---\ntitle: T\n---\nBody.\n", "control characters"),
+    "back\\slash.md": ("---\ntitle: T\n---\nBody.\n", "cannot be an address"),
 }
 WARNED = {
     "unknown-theme.md": ("---\ntitle: T\nthemes: [hausing]\n---\nBody.\n", "left out"),

@@ -70,7 +70,15 @@ class SearchService:
             target = os.readlink(link)
             meta = os.stat(link / store.META_FILE)
         except OSError:
-            return None
+            # `current` names no finished generation (a damaged folder): serve the newest one
+            # that is complete, as the next build will make `current` say.
+            generation = store.current_generation(self.index_dir)
+            if generation is None:
+                return None
+            try:
+                target, meta = generation.name, os.stat(generation / store.META_FILE)
+            except OSError:
+                return None
         return (target, meta.st_mtime_ns, meta.st_ino)
 
     def snapshot(self) -> Snapshot:

@@ -64,7 +64,9 @@ def wait_until_ready(host: str, port: int, path: str, timeout: float, alive) -> 
     while time.monotonic() - started < timeout:
         if not alive():
             return None
-        status, _, _ = Client(host, port, timeout=10).get(path)
+        client = Client(host, port, timeout=10)
+        status, _, _ = client.get(path)
+        client.close()
         if status == 200:
             return time.monotonic() - started
         time.sleep(0.25)
