@@ -17,6 +17,8 @@ from indexer.readers import RawDocument
 from indexer.validate import Resource, validate
 from indexer.vocabulary import Vocabulary, country_codes, country_name, language_name
 
+from ..search import facet_label
+
 TEXT_FIELDS = ("title", "summary", "type", "date", "source", "publisher", "language")
 LIST_FIELDS = ("project", "cities", "countries", "themes", "steps")
 FIELDS = (*TEXT_FIELDS, *LIST_FIELDS)
@@ -160,20 +162,18 @@ def _note(problem: Problem, vocab: Vocabulary, ui: str) -> Note:
     )
 
 
+FACET_OF_FIELD = {
+    "type": "type", "project": "project", "themes": "theme", "steps": "step",
+    "cities": "city", "countries": "country", "language": "language",
+}  # fmt: skip
+
+
 def value_label(vocab: Vocabulary, name: str, value: str, ui: str) -> str:
     """A field value's name in the interface language (the value itself when unknown)."""
-    kind = {"type": "types", "project": "projects", "themes": "themes", "steps": "steps"}
-    if name in kind:
-        term = vocab.kind(kind[name]).get(value)
-        return term.label(ui) if term else value
-    if name == "cities":
-        city = vocab.cities.get(value)
-        return city.label(ui) if city else value
     if name == "countries":
-        return country_name(value.upper(), ui)
-    if name == "language":
-        return language_name(value, ui)
-    return value
+        value = value.upper()
+    facet = FACET_OF_FIELD.get(name)
+    return facet_label(vocab, facet, value, ui) if facet else value
 
 
 def choices(vocab: Vocabulary, ui: str) -> dict[str, list[Choice]]:
