@@ -74,12 +74,14 @@ def _by(css: str):
 def _wait(driver, condition, message: str, seconds: float = 10):
     """Until condition holds; elements of a page being replaced are looked for again."""
     from selenium.common.exceptions import (
+        JavascriptException,
         NoSuchElementException,
         StaleElementReferenceException,
     )
     from selenium.webdriver.support.ui import WebDriverWait
 
-    ignored = (NoSuchElementException, StaleElementReferenceException)
+    # a script run while the page is being replaced may fail; the next poll asks the new one
+    ignored = (NoSuchElementException, StaleElementReferenceException, JavascriptException)
     wait = WebDriverWait(driver, seconds, poll_frequency=0.25, ignored_exceptions=ignored)
     return wait.until(condition, message)
 
@@ -90,8 +92,11 @@ def _fill(driver, css: str, text: str) -> None:
     field.send_keys(text)
 
 
-def _state(driver) -> str:
-    return driver.find_element(*_by(".share-state")).get_attribute("data-state")
+def _state(driver) -> str | None:
+    """The tracking page's state, read in one step (the page may be replaced meanwhile)."""
+    return driver.execute_script(
+        "const e = document.querySelector('.share-state'); return e && e.dataset.state;"
+    )
 
 
 def _no_axe_violations(driver, source: str, where: str) -> None:
