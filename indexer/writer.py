@@ -34,8 +34,8 @@ from . import store
 
 SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the next
 BATCH = 50  # documents per job
-TINY = 500  # segments below this many documents are merged by incremental updates
-MERGE_AT = 8  # once there are this many of them (each update adds one)
+TIERS = (50, 500)  # segments below these many documents are merged by incremental updates
+MERGE_AT = 8  # once there are this many of them in a tier (each update adds one)
 RESULT_TIMEOUT = 3600.0
 PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 
@@ -225,19 +225,31 @@ class ParallelWriter:
 
 
 def merge_tiny(writer, segments):
-    """Merge policy for updates: once MERGE_AT segments of fewer than TINY documents have piled
-    up, fold them all into the writer's new segment; before that, fold only tiny segments that
-    are mostly deleted documents. Larger segments are kept as they are. So a one-file update
-    writes one small segment and rewrites the small ones only every MERGE_AT-th time."""
-    tiny = [s for s in segments if _live(s) < TINY]
-    if len(tiny) < MERGE_AT:
-        tiny = [s for s in tiny if s.deleted_count() * 2 > s.doc_count_all()]
-    merged = {id(s) for s in tiny}
-    for segment in tiny:
+    """Merge policy for updates, in tiers: once MERGE_AT segments of fewer than 50 documents
+    have piled up, fold them into the writer's new segment (likewise for segments of 50 to 499
+    documents, which pile up far more slowly); before that, fold only small segments that are
+    mostly deleted documents. A segment whose documents are all deleted is simply dropped.
+    Larger segments are kept as they are. So a one-file update writes one small segment and
+    rewrites only a few small ones every MERGE_AT-th time, never a whole small library."""
+    live = [s for s in segments if _live(s) > 0]
+    merged: list = []
+    for low, high in zip((0, *TIERS), TIERS, strict=False):
+        tier = [s for s in live if low <= _live(s) < high]
+        if len(tier) >= MERGE_AT:
+            merged = tier
+            break
+    else:
+        merged = [s for s in live if _live(s) < TIERS[-1] and _mostly_deleted(s)]
+    for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
-    return [s for s in segments if id(s) not in merged]
+    gone = {id(s) for s in merged}
+    return [s for s in live if id(s) not in gone]
+
+
+def _mostly_deleted(segment) -> bool:
+    return segment.deleted_count() * 2 > segment.doc_count_all()
 
 
 def _live(segment) -> int:
