@@ -118,6 +118,41 @@ def scan(content_dir: Path, known: dict[str, Entry]) -> Scan:
     return result
 
 
+def scan_paths(content_dir: Path, known: dict[str, Entry], paths) -> Scan:
+    """Like ``scan``, when only ``paths`` can have changed since ``known`` (a watcher saw every
+    change): those are looked at, every other known file counts as unchanged unseen. On a
+    library of 100,000 files this saves listing and stating them all."""
+    result = Scan(known=known)
+    looked = {p for p in paths if readers.is_content_path(p)}
+    for relpath in sorted(looked):
+        try:
+            st = os.stat(content_dir / relpath)
+        except FileNotFoundError:
+            st = None
+            if relpath in known:
+                result.removed.append(relpath)
+            continue
+        except OSError:
+            st = None  # reading it will report why
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            if relpath in known:
+                result.removed.append(relpath)
+            continue
+        old = known.get(relpath)
+        if old is None:
+            result.added.append(relpath)
+        elif st is None:
+            result.changed.append(relpath)
+        elif old.same_stat(st):
+            result.unchanged.append(relpath)
+        else:
+            _compare(relpath, str(content_dir / relpath), st, old, known, result)
+    result.unchanged += [path for path in known if path not in looked]
+    gone = set(result.removed)
+    result.files = sorted([p for p in known if p not in gone] + result.added)
+    return result
+
+
 def _compare(relpath: str, path: str, st, old: Entry, known: dict[str, Entry], result) -> None:
     """A file whose stat changed: changed only if its content did."""
     try:

@@ -113,6 +113,17 @@ def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
     return found
 
 
+def is_content_path(relpath: str) -> bool:
+    """Whether content_files would list this path (relative, with / separators)."""
+    parts = relpath.split("/")
+    if any(part.startswith(("_", ".")) for part in parts):
+        return False
+    name = parts[-1]
+    if name.endswith(SUFFIX):
+        return name not in IGNORED_NAMES
+    return name.lower().endswith(DOCUMENT_SUFFIXES)
+
+
 def find_files(content_dir: Path) -> Iterator[SourceFile]:
     """Every Markdown file below content_dir that is a regular file (see ``content_files``)."""
     for rel, entry in content_files(content_dir):

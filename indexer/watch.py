@@ -27,15 +27,17 @@ class Changes:
     def __init__(self, content_dir: Path) -> None:
         self.root = os.path.realpath(content_dir)
         self._paths: set[str] = set()
+        self._whole = False  # a folder changed: the next build looks at the whole folder
         self._first = 0.0
         self._last = 0.0
         self._lock = threading.Condition()
 
-    def add(self, abspath: str) -> None:
+    def add(self, abspath: str, folder: bool = False) -> None:
         rel = os.path.relpath(os.path.realpath(abspath), self.root).replace(os.sep, "/")
-        if rel.startswith("..") or not relevant(rel):
+        if rel.startswith("..") or not (folder or relevant(rel)):
             return
         with self._lock:
+            self._whole = self._whole or folder
             now = time.monotonic()
             if not self._paths:
                 self._first = now
@@ -43,8 +45,9 @@ class Changes:
             self._last = now
             self._lock.notify()
 
-    def take(self, stop: threading.Event) -> set[str]:
-        """Wait for a burst of changes to settle; return its paths (empty once stopped)."""
+    def take(self, stop: threading.Event) -> tuple[set[str], bool]:
+        """Wait for a burst of changes to settle; return its paths (empty once stopped) and
+        whether a whole folder changed."""
         with self._lock:
             while not self._paths and not stop.is_set():
                 self._lock.wait(0.5)
@@ -55,7 +58,8 @@ class Changes:
                     break
                 self._lock.wait(settle)
             taken, self._paths = self._paths, set()
-            return taken
+            whole, self._whole = self._whole, False
+            return taken, whole
 
 
 def relevant(relpath: str) -> bool:
@@ -76,9 +80,10 @@ def observer(content_dir: Path, changes: Changes):
         def on_any_event(self, event) -> None:
             if event.event_type in ("opened", "closed_no_write"):
                 return
-            changes.add(event.src_path)
+            folder = event.is_directory and event.event_type != "modified"
+            changes.add(event.src_path, folder)
             if getattr(event, "dest_path", ""):
-                changes.add(event.dest_path)
+                changes.add(event.dest_path, folder)
 
     for kind in (Observer, PollingObserver):
         watcher = kind(timeout=0.2) if kind is PollingObserver else kind()
@@ -111,14 +116,25 @@ def watch(
         first = build(content_dir, index_dir, say=lambda _line: None)
         if first.added or first.changed or first.removed:
             report(first, set())
+        clashes = _clashes(first)
         if ready is not None:
             ready()
         while not stop.is_set():
-            paths = changes.take(stop)
+            paths, whole = changes.take(stop)
             if not paths:
                 continue
-            result = build(content_dir, index_dir, say=lambda _line: None)
+            # Only the saved files are looked at, unless a folder came, went or moved, or a
+            # file lost an id to another (it is read again whenever the folder is looked at).
+            hint = None if whole or clashes else paths
+            result = build(content_dir, index_dir, say=lambda _line: None, changed=hint)
+            clashes = _clashes(result)
             report(result, paths)
     finally:
         watcher.stop()
         watcher.join(timeout=5)
+
+
+def _clashes(result) -> bool:
+    """Whether a file was refused for an id another file holds (the manifest does not keep
+    it, so only a look at the whole folder reads it again once the other file is gone)."""
+    return any(p.field == "id" and "already used by" in p.message for p in result.problems)

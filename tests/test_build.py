@@ -274,3 +274,29 @@ def test_progress_prints_counts_rate_and_time_left(monkeypatch):
     lines = out.getvalue().splitlines()
     assert lines and lines[-1].startswith("Reading 400/400 files (100%)")
     assert "files/s" in lines[-1] and "left" in lines[-1] and "\r" not in out.getvalue()
+
+
+def test_a_build_told_what_changed_looks_only_there_and_agrees_with_a_full_look(
+    content_copy, tmp_path
+):
+    from indexer import manifest
+
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    edited = content_copy / "good" / "iskola.hu.md"
+    edited.write_text(edited.read_text("utf-8") + "\nÚj mondat.\n", "utf-8")
+    (content_copy / "good" / "fresh.en.md").write_text("---\ntitle: Fresh\n---\nNew.\n", "utf-8")
+    (content_copy / "good" / "scoala.ro.md").unlink()
+    paths = ["good/iskola.hu.md", "good/fresh.en.md", "good/scoala.ro.md", "good/README.md"]
+    known = manifest.load(store.current_generation(index_dir))
+    full, told = (
+        manifest.scan(content_copy, dict(known)),
+        manifest.scan_paths(content_copy, dict(known), paths),
+    )
+    clash = "rejected/duplicate-id.en.md"  # never remembered; the watcher then looks at all
+    for kind in ("files", "changed", "added", "removed", "unchanged"):
+        wanted = sorted(p for p in getattr(full, kind) if p != clash)
+        assert sorted(getattr(told, kind)) == wanted, kind
+    report = build(content_copy, index_dir, changed=paths, **QUIET)
+    assert (report.added, report.changed, report.removed) == (1, 1, 1)
+    assert report.documents == 19

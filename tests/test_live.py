@@ -34,3 +34,17 @@ def test_saved_added_and_deleted_files_show_without_a_restart(server):  # noqa: 
     path.write_text("---\ntitel: broken\n---\nnarwhalbroken\n", "utf-8")
     time.sleep(1.5)
     assert _total(port, "zebraquarkish") == 1 and _total(port, "narwhalbroken") == 0
+
+
+def test_changes_gather_content_paths_and_notice_folders(tmp_path):
+    import threading
+
+    from indexer.watch import Changes
+
+    changes = Changes(tmp_path)
+    for name in ("a/x.cs.md", "a/plan.pdf", "a/.hidden.md", "_templates/t.md", "a/notes.tmp"):
+        changes.add(str(tmp_path / name))
+    stop = threading.Event()
+    assert changes.take(stop) == ({"a/x.cs.md", "a/plan.pdf"}, False)
+    changes.add(str(tmp_path / "moved-folder"), folder=True)
+    assert changes.take(stop) == ({"moved-folder"}, True)
