@@ -171,3 +171,21 @@ def test_sitemap_splits_into_an_index_past_its_limit(client, small_sitemaps):
     assert joined == every
     assert small_sitemaps.get(f"/sitemap-{len(parts) + 1}.xml").status_code == 404
     assert small_sitemaps.get("/sitemap-0.xml").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/search.atom", "/api/search.atom?theme=housing&ui=cs", "/api/search.atom?q=roma"]
+)
+def test_a_standard_feed_parser_reads_every_feed_without_complaint(client, url):
+    import feedparser
+
+    body = client.get(url).get_data()
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert parsed.feed.title and parsed.feed.id and parsed.feed.updated_parsed
+    feed = ElementTree.fromstring(body)
+    assert len(parsed.entries) == len(feed.findall("a:entry", ATOM))
+    for entry in parsed.entries:
+        assert entry.id and entry.title and entry.link.startswith("http")
+        assert entry.updated_parsed is not None
