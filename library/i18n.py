@@ -27,9 +27,14 @@ def best_language() -> str:
     )
 
 
+PREFIXED: set[str] = set()  # blueprints whose pages exist in every interface language
+
+
 def prefixed(bp: Blueprint) -> Blueprint:
     """Make a blueprint under `/<ui>/` take the interface language from its address (404 for
-    an unsupported one) and put it back into the addresses it builds."""
+    an unsupported one) and put it back into the addresses it builds; its pages offer the
+    language switch."""
+    PREFIXED.add(bp.name)
     bp.url_value_preprocessor(_take_language)
     bp.url_defaults(_add_language)
     return bp

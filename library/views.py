@@ -30,7 +30,8 @@ def init_app(app: Flask) -> None:
 def _page_context() -> dict:
     endpoint = request.endpoint or ""
     switch = []
-    if endpoint.startswith("pages.") and request.view_args is not None:
+    in_every_language = request.blueprint in i18n.PREFIXED and request.method == "GET"
+    if in_every_language and request.view_args is not None:
         switch = presenter.language_switch(
             endpoint, request.view_args, request.args, i18n.supported()
         )

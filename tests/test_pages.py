@@ -179,3 +179,10 @@ def test_a_city_page_names_its_country_programmes_and_spellings(client):
     assert "Karviná, Czechia." in html
     assert '<span lang="en">Karvina</span>' in html
     assert 'href="/en/projects/roma-net"' in html
+
+
+@pytest.mark.parametrize("path", ["/cs/contribute", "/cs/share", "/cs/statistics", "/cs/api"])
+def test_every_page_in_every_language_offers_the_language_switch(client, path):
+    html = client.get(path).get_data(as_text=True)
+    for lang in ("en", "bg", "el"):
+        assert f'href="/{lang}/{path[4:]}" hreflang="{lang}"' in html, lang
