@@ -13,6 +13,7 @@ from pathlib import Path
 from . import langid, vocabulary
 from .fields import FIELDS
 from .problems import Problem
+from .readers import is_content_path
 from .reading import read_file
 
 LIST_FIELDS = {"project": "projects"}
@@ -21,6 +22,13 @@ LIST_FIELDS = {"project": "projects"}
 def describe(content_dir: Path, path: Path) -> tuple[str, bool]:
     """(the description, whether the file would be indexed)."""
     relpath = _relative(content_dir, path)
+    if not is_content_path(relpath):
+        return (
+            f"File: {relpath}\nStatus: not read by the indexer (it reads .md records, the "
+            "files they attach, and PDF, DOCX and ODT files on their own, outside folders whose "
+            "names start with '_' or '.'; README.md files are skipped)",
+            False,
+        )
     vocab, problems = vocabulary.load(content_dir)
     _, resource, found, _ = read_file(content_dir, relpath, vocab)
     lines = [f"File: {relpath}"]

@@ -190,3 +190,12 @@ def test_an_earlier_id_redirects_to_the_resource(library):
     assert client.get("/cs/resources/roma-net/no-such-thing").status_code == 404
     # its own id among its aliases changes nothing
     assert client.get("/cs/resources/good/plan").status_code == 200
+
+
+def test_show_names_a_file_the_indexer_does_not_read(library, capsys):
+    from indexer.__main__ import main
+
+    content, _, _, _ = library
+    (content / "good" / "README.md").write_text("# Notes for this folder\n", "utf-8")
+    code = main(["show", str(content / "good" / "README.md"), "--content", str(content)])
+    assert code == 1 and "not read by the indexer" in capsys.readouterr().out
