@@ -262,3 +262,16 @@ def test_an_update_writes_a_small_delta_of_the_manifest(tmp_path, fixture_conten
     assert build(content, index_dir, **QUIET).changed == 1
     assert not (generation / manifest.DELTA_FILE).exists()  # folded into a new full file
     assert set(manifest.load(generation)) == set(known)
+
+
+def test_snippets_mark_words_a_latin_typed_query_stands_for():
+    from library.search.snippets import snippet
+
+    bulgarian = {"language": "bg", "text": "Общините в региона строят жилища заедно."}
+    assert snippet(bulgarian, ["obshtinite", "zhilishta"]).html == (
+        "<mark>Общините</mark> в региона строят <mark>жилища</mark> заедно."
+    )
+    greek = {"language": "el", "text": "Ο δήμος στηρίζει την εκπαίδευση των παιδιών."}
+    assert "<mark>εκπαίδευση</mark>" in snippet(greek, ["ekpaideusi"]).html
+    czech = {"language": "cs", "text": "Obecní bydlení."}  # only Bulgarian and Greek
+    assert "<mark>" not in snippet(czech, ["zhilishta"]).html

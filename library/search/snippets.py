@@ -21,7 +21,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -31,6 +31,8 @@ SNIPPET_CHARS = 220
 LEAD_CHARS = 60
 MAX_PASSAGES = 2
 PREFIX = 2
+LATIN_TYPED = frozenset(analysis.EXTRA_KINDS["latin"][1])  # Bulgarian, Greek typed in Latin
+LATIN_SCAN = 3_000  # characters of a text looked at word by word for Latin-typed words
 ELLIPSIS = "…"
 _LETTERS = re.compile(r"(?:[^\W_][\u0300-\u036f]*)+")
 
@@ -58,6 +60,7 @@ class _Query:
     cheap: dict[str, dict[str, int]]
     full: dict[str, dict[str, int]]
     finder: re.Pattern | None
+    latin: dict[str, int] = field(default_factory=dict)  # Latin-typed words' keys (bg, el)
 
 
 @lru_cache(maxsize=256)
@@ -78,11 +81,17 @@ def _query(lang: str, words: tuple[str, ...]) -> _Query:
                 for key in analysis.terms(lang, word, kind, mode="query"):
                     full.setdefault(kind, {}).setdefault(key, i)
     prefixes.discard("")
+    latin: dict[str, int] = {}
+    if lang in LATIN_TYPED:
+        for i, word in enumerate(words):
+            if word.isascii():
+                for key in analysis.terms(lang, word, "latin", mode="query"):
+                    latin.setdefault(key, i)
     finder = None
     if prefixes:
         alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
         finder = re.compile(rf"(?<![^\W_])(?:{alternatives})(?:[^\W_][\u0300-\u036f]*)*")
-    return _Query(lang, len(words), cheap, full, finder)
+    return _Query(lang, len(words), cheap, full, finder, latin)
 
 
 @lru_cache(maxsize=65536)
@@ -170,10 +179,17 @@ def _pages(stored: dict) -> Iterator[tuple[str, str, int, str]]:
 
 
 def _cheap_marks(text: str, query: _Query) -> list[_Mark]:
+    marks = _prefix_marks(text, query)
+    if query.latin and len({m.word for m in marks}) < query.count:
+        marks += _latin_marks(text, query)
+    return marks
+
+
+def _prefix_marks(text: str, query: _Query) -> list[_Mark]:
+    marks: list[_Mark] = []
     if query.finder is None:
-        return []
+        return marks
     folded = text.translate(_ONE_LETTER)
-    marks = []
     for found in query.finder.finditer(folded):
         start, end = found.span()
         word = text[start:end]
@@ -181,6 +197,27 @@ def _cheap_marks(text: str, query: _Query) -> list[_Mark]:
         if index >= 0:
             marks.append(_Mark(start, end, index))
     return marks
+
+
+def _latin_marks(text: str, query: _Query) -> list[_Mark]:
+    """Words of a Bulgarian or Greek text that a Latin-typed query word stands for (their
+    Latin keys agree), from the start of a long text only."""
+    marks = []
+    for found in _LETTERS.finditer(text, 0, LATIN_SCAN):
+        word = found.group()
+        if word.isascii():
+            continue
+        for key in _latin_keys(query.lang, analysis.normalise(word).lower()):
+            index = query.latin.get(key)
+            if index is not None:
+                marks.append(_Mark(found.start(), found.end(), index))
+                break
+    return marks
+
+
+@lru_cache(maxsize=65536)
+def _latin_keys(lang: str, lowered: str) -> tuple[str, ...]:
+    return analysis.keys("latin", lang, lowered, True)
 
 
 def _windows(text: str, marks: list[_Mark], wanted: int) -> list[tuple[int, int]]:
@@ -236,6 +273,8 @@ def _render(text: str, start: int, end: int, query: _Query) -> str:
         index = _hit(_full_keys(query.lang, lowered), query.full)
         if index < 0:
             index = _hit(_cheap_keys(query.lang, lowered), query.cheap)
+        if index < 0 and query.latin and not lowered.isascii():
+            index = _hit((("latin", _latin_keys(query.lang, lowered)),), {"latin": query.latin})
         if index < 0:
             continue
         parts.append(html.escape(part[cursor : found.start()], quote=False))
