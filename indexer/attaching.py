@@ -13,13 +13,12 @@ from pathlib import Path
 from . import attachments, langid
 from .attachments import STANDALONE, Unreadable
 from .problems import WARNING, Problem
+from .readers import SUFFIX
 from .validate import UNDETERMINED, Resource
-
-MD = ".md"
 
 
 def is_record(relpath: str) -> bool:
-    return relpath.endswith(MD)
+    return relpath.endswith(SUFFIX)
 
 
 def attach(content_dir: Path, resource: Resource, problems: list[Problem]) -> None:

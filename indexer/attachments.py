@@ -21,29 +21,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from . import encoding, store
+from .readers import DOCUMENT_SUFFIXES
 
-ATTACHED = (".pdf", ".docx", ".odt", ".html", ".htm", ".txt")
+ATTACHED = DOCUMENT_SUFFIXES
 STANDALONE = (".pdf", ".docx", ".odt")  # indexed on their own when no record lists them
 MAX_BYTES = 50_000_000
-MAX_CHARS = 1_000_000  # of text taken from one file; the rest is left out, with a warning
+MAX_CHARS = 1_000_000  # of text taken from one file; the rest is left out
 MIN_CHARS_PER_PAGE = 15  # below this on average, a PDF is a scan without a text layer
 CACHE_VERSION = "1"
-TYPES = {
-    ".pdf": "PDF",
-    ".docx": "Word (DOCX)",
-    ".odt": "OpenDocument text (ODT)",
-    ".html": "HTML",
-    ".htm": "HTML",
-    ".txt": "plain text",
-}
-MEDIA_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".txt": "text/plain",
-}
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are ours to phrase
 
 
@@ -117,14 +102,11 @@ def extract_cached(data: bytes, suffix: str, sha: str, relpath: str = "") -> Ext
     """extract(), remembered in the cache folder by content hash."""
     folder = store.cache_dir() / f"extracts-{CACHE_VERSION}"
     cached = folder / f"{sha}{suffix}.json"
-    try:
-        found = json.loads(cached.read_text("utf-8"))
-        if "error" in found:
-            raise Unreadable(found["error"])
-        return Extract(found["pages"], found.get("title", ""), found.get("truncated", False))
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        if isinstance(err, Unreadable):
-            raise
+    remembered = _recall(cached)
+    if remembered is not None:
+        if "error" in remembered:
+            raise Unreadable(remembered["error"])
+        return Extract(remembered["pages"], remembered["title"], remembered["truncated"])
     try:
         found = extract(data, suffix, relpath)
     except Unreadable as err:
@@ -132,6 +114,26 @@ def extract_cached(data: bytes, suffix: str, sha: str, relpath: str = "") -> Ext
         raise
     _remember(folder, cached, asdict(found))
     return found
+
+
+def _recall(path: Path) -> dict | None:
+    """What the cache holds for a file: {"error"} or {"pages", "title", "truncated"}; None
+    when there is nothing usable."""
+    try:
+        found = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict):
+        return None
+    if isinstance(found.get("error"), str):
+        return {"error": found["error"]}
+    if not isinstance(found.get("pages"), list):
+        return None
+    return {
+        "pages": found["pages"],
+        "title": str(found.get("title") or ""),
+        "truncated": bool(found.get("truncated")),
+    }
 
 
 def _remember(folder: Path, path: Path, value: dict) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .analysis import fold
+from .readers import DOCUMENT_SUFFIXES
 from .vocabulary import (
     COUNTRY_ALIASES,
     VOCABULARY_FILE,
@@ -259,7 +260,6 @@ def parse_aliases(value, vocab):
     return clean, issues
 
 
-ATTACHMENT_TYPES = {".pdf", ".docx", ".odt", ".html", ".htm", ".txt"}
 MAX_ATTACHMENTS = 20
 
 
@@ -274,8 +274,8 @@ def parse_attachments(value, vocab):
             issues.append((f"'{item}' is not a relative path such as 'plan.pdf'", i))
         elif any(part == ".." for part in text.split("/")):
             issues.append((f"'{item}' leads out of the record's folder (no '..')", i))
-        elif suffix not in ATTACHMENT_TYPES:
-            kinds = ", ".join(sorted(ATTACHMENT_TYPES))
+        elif suffix not in DOCUMENT_SUFFIXES:
+            kinds = ", ".join(sorted(DOCUMENT_SUFFIXES))
             issues.append((f"'{item}' is not a supported file type ({kinds})", i))
         elif text not in clean:
             clean.append(text)

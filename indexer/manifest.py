@@ -104,15 +104,7 @@ def scan(content_dir: Path, known: dict[str, Entry]) -> Scan:
         if st is not None and not stat.S_ISREG(st.st_mode):
             continue
         result.files.append(relpath)
-        old = known.get(relpath)
-        if old is None:
-            result.added.append(relpath)
-        elif st is None:
-            result.changed.append(relpath)
-        elif old.same_stat(st):
-            result.unchanged.append(relpath)
-        else:
-            _compare(relpath, path, st, old, known, result)
+        _classify(relpath, path, st, known, result)
     seen = set(result.files)
     result.removed = [path for path in known if path not in seen]
     return result
@@ -138,19 +130,24 @@ def scan_paths(content_dir: Path, known: dict[str, Entry], paths) -> Scan:
             if relpath in known:
                 result.removed.append(relpath)
             continue
-        old = known.get(relpath)
-        if old is None:
-            result.added.append(relpath)
-        elif st is None:
-            result.changed.append(relpath)
-        elif old.same_stat(st):
-            result.unchanged.append(relpath)
-        else:
-            _compare(relpath, str(content_dir / relpath), st, old, known, result)
+        _classify(relpath, str(content_dir / relpath), st, known, result)
     result.unchanged += [path for path in known if path not in looked]
     gone = set(result.removed)
     result.files = sorted([p for p in known if p not in gone] + result.added)
     return result
+
+
+def _classify(relpath: str, path: str, st, known: dict[str, Entry], result: Scan) -> None:
+    """Added, changed or unchanged: a file the manifest lists is read only if its stat moved."""
+    old = known.get(relpath)
+    if old is None:
+        result.added.append(relpath)
+    elif st is None:
+        result.changed.append(relpath)
+    elif old.same_stat(st):
+        result.unchanged.append(relpath)
+    else:
+        _compare(relpath, path, st, old, known, result)
 
 
 def _compare(relpath: str, path: str, st, old: Entry, known: dict[str, Entry], result) -> None:

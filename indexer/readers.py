@@ -105,9 +105,7 @@ def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append((f"{prefix}{name}/", entry.path))
-            elif name.endswith(SUFFIX) and name not in IGNORED_NAMES:
-                found.append((prefix + name, entry))
-            elif name.lower().endswith(DOCUMENT_SUFFIXES):
+            elif _content_name(name):
                 found.append((prefix + name, entry))
     found.sort(key=lambda item: item[0])
     return found
@@ -116,9 +114,11 @@ def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
 def is_content_path(relpath: str) -> bool:
     """Whether content_files would list this path (relative, with / separators)."""
     parts = relpath.split("/")
-    if any(part.startswith(("_", ".")) for part in parts):
-        return False
-    name = parts[-1]
+    return not any(part.startswith(("_", ".")) for part in parts) and _content_name(parts[-1])
+
+
+def _content_name(name: str) -> bool:
+    """A Markdown record (not a README) or a document that can be attached, by its name."""
     if name.endswith(SUFFIX):
         return name not in IGNORED_NAMES
     return name.lower().endswith(DOCUMENT_SUFFIXES)

@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .readers import DOCUMENT_SUFFIXES, SUFFIX
+from .readers import is_content_path
 
 QUIET_SECONDS = 0.15  # a save often comes as several events: wait this long for the last one
 LONGEST_WAIT = 0.6  # but never longer than this after the first
-WATCHED_SUFFIXES = (SUFFIX, ".yml", ".yaml", *DOCUMENT_SUFFIXES)
+VOCABULARY_SUFFIXES = (".yml", ".yaml")
 
 
 class Changes:
@@ -63,11 +63,10 @@ class Changes:
 
 
 def relevant(relpath: str) -> bool:
-    """Whether a change to this path can change the index."""
-    parts = relpath.split("/")
-    if any(part.startswith(("_", ".")) for part in parts):
-        return False
-    return parts[-1].lower().endswith(WATCHED_SUFFIXES) and not parts[-1].endswith("~")
+    """Whether a change to this path can change the index: a content file or the vocabulary."""
+    if relpath.endswith(VOCABULARY_SUFFIXES):
+        return not any(part.startswith(("_", ".")) for part in relpath.split("/"))
+    return is_content_path(relpath)
 
 
 def observer(content_dir: Path, changes: Changes):
