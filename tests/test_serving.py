@@ -47,6 +47,46 @@ def _total(port: int, q: str) -> int:
     return data["total"]
 
 
+def start_app(env: dict, ready_path: str, **popen) -> subprocess.Popen:
+    """`python app.py` with env, returned once it answers 200 on ready_path (and stopped if it
+    never does)."""
+    process = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        **popen,
+    )
+    port = int(env["PORT"])
+    deadline = time.monotonic() + READY_SECONDS
+    try:
+        while True:
+            try:
+                if _status(port, ready_path) == 200:
+                    return process
+            except OSError:
+                pass
+            assert process.poll() is None, "python app.py stopped"
+            assert time.monotonic() < deadline, "python app.py did not answer"
+            time.sleep(0.2)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+
+
+def _status(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
 @pytest.fixture()
 def server(tmp_path, fixture_content):
     content = tmp_path / "content"
@@ -59,24 +99,8 @@ def server(tmp_path, fixture_content):
         "PORT": str(port),
         "LIBRARY_WORKERS": "2",
     }
-    process = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_app(env, "/api/search?q=roma")
     try:
-        deadline = time.monotonic() + READY_SECONDS
-        while True:
-            try:
-                if _get(port, "/api/search?q=roma")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert process.poll() is None, "python app.py stopped"
-            assert time.monotonic() < deadline, "python app.py did not answer"
-            time.sleep(0.2)
         yield port, content, env
     finally:
         process.terminate()

@@ -10,35 +10,17 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
-import time
 
 import pytest
 from urllib3 import encode_multipart_formdata
 
-from tests.test_serving import READY_SECONDS, ROOT, _free_port
+from tests.test_serving import _free_port, start_app
 from tests.test_sharing import PRACTICE, STARTED_RE, TOKEN_RE, minimal_pdf
 
 
 def _start(env: dict) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the kill reaches every worker
-    )
-    deadline = time.monotonic() + READY_SECONDS
-    while True:
-        try:
-            if _request(int(env["PORT"]), "GET", "/en/share")[0] == 200:
-                return process
-        except OSError:
-            pass
-        assert process.poll() is None, "python app.py stopped"
-        assert time.monotonic() < deadline, "python app.py did not answer"
-        time.sleep(0.2)
+    # its own process group: the kill reaches every worker
+    return start_app(env, "/en/share", start_new_session=True)
 
 
 def _request(port: int, method: str, path: str, body=None, headers=None):
