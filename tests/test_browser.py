@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -66,14 +68,15 @@ def _require(path: Path, what: str) -> None:
         pytest.fail(f"{what} is missing at {path}: {INSTALL_HINT}.", pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def base_url(app):
-    """The app served by waitress on a free port of 127.0.0.1 for the whole session."""
+@contextmanager
+def serving(app, threads: int = 2, name: str = "waitress") -> Iterator[str]:
+    """The app served by waitress on a free port of 127.0.0.1 until the block ends: its
+    address."""
     from waitress import create_server
 
     connections: dict = {}
-    server = create_server(app, host="127.0.0.1", port=0, map=connections, threads=2)
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    server = create_server(app, host="127.0.0.1", port=0, map=connections, threads=threads)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
 
@@ -85,6 +88,13 @@ def base_url(app):
     thread.join(timeout=5)
     server.task_dispatcher.shutdown()
     assert not thread.is_alive(), "waitress did not stop"
+
+
+@pytest.fixture(scope="session")
+def base_url(app):
+    """The app served by waitress for the whole session."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

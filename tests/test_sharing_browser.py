@@ -6,7 +6,6 @@ private link, the editor publishes, and a Czech search typed without diacritics 
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
 
@@ -18,6 +17,7 @@ from tests.test_browser import (  # noqa: F401 (fixtures used by name)
     browser,
     describe,
     open_page,
+    serving,
 )
 from tests.test_sharing import PASSWORD, add_editor, minimal_pdf
 
@@ -35,8 +35,6 @@ QUERY = "dluhova poradna oddluzeni"  # typed without diacritics, other forms of 
 @pytest.fixture(scope="module")
 def journey_server(tmp_path_factory, fixture_content):
     """The app over a writable copy of the fixture content, its own index and data folder."""
-    from waitress import create_server
-
     root = tmp_path_factory.mktemp("sharing-journey")
     content, index, data = root / "content", root / "index", root / "data"
     shutil.copytree(fixture_content, content)
@@ -50,19 +48,8 @@ def journey_server(tmp_path_factory, fixture_content):
             "SHARE_MIN_FILL_SECONDS": 0,
         }
     )
-    connections: dict = {}
-    server = create_server(app, host="127.0.0.1", port=0, map=connections, threads=4)
-    thread = threading.Thread(target=server.run, name="waitress-sharing", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", content, root
-
-    def close_all():
-        for dispatcher in list(connections.values()):
-            dispatcher.close()
-
-    server.trigger.pull_trigger(close_all)
-    thread.join(timeout=5)
-    server.task_dispatcher.shutdown()
+    with serving(app, threads=4, name="waitress-sharing") as url:
+        yield url, content, root
 
 
 def _by(css: str):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from collections import deque
 from html.parser import HTMLParser
@@ -28,7 +27,7 @@ import pytest
 from indexer.build import build
 from library import create_app
 from library.models import FACETS
-from tests.test_browser import browser  # noqa: F401  (the session's Chromium)
+from tests.test_browser import browser, serving  # noqa: F401  (the session's Chromium)
 
 pytestmark = pytest.mark.browser
 
@@ -341,21 +340,8 @@ def test_payloads_reach_the_pages_only_as_text(xss_app):
 
 @pytest.fixture(scope="module")
 def xss_url(xss_app):
-    from waitress import create_server
-
-    connections: dict = {}
-    server = create_server(xss_app, host="127.0.0.1", port=0, map=connections, threads=2)
-    thread = threading.Thread(target=server.run, name="waitress-xss", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-
-    def close_all():
-        for dispatcher in list(connections.values()):
-            dispatcher.close()
-
-    server.trigger.pull_trigger(close_all)
-    thread.join(timeout=5)
-    server.task_dispatcher.shutdown()
+    with serving(xss_app, name="waitress-xss") as url:
+        yield url
 
 
 @pytest.fixture()
