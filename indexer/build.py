@@ -210,8 +210,9 @@ def _write_full(
                 writer.add_document(**document(resource))
                 report.added += not kept
             lone = reading.lone(others, reading.referenced(entries))
+            alone = set(lone)
             entries.update(
-                {p: reading.part_entry(content_dir, p) for p in others if p not in set(lone)}
+                {p: reading.part_entry(content_dir, p) for p in others if p not in alone}
             )
             found = reading.accepted(
                 content_dir, lone, taken, vocab, report, entries, workers, last_good
@@ -243,13 +244,14 @@ def _write_incremental(
     referenced_before = reading.referenced(entries)
     records, others = reading.split(scan.changed + scan.added)
     touched_docs = {*others, *(p for p in scan.removed if not attaching.is_record(p))}
-    dependents = [  # records whose attached files changed: read again too
+    dependents = {  # records whose attached files changed: read again too
         path
-        for path in scan.unchanged
+        for path in (scan.unchanged if touched_docs else ())
         if entries[path].deps and touched_docs.intersection(entries[path].deps)
-    ]
-    unchanged = [p for p in scan.unchanged if p not in set(dependents)]
-    for path in unchanged:
+    }
+    for path in scan.unchanged:
+        if path in dependents:
+            continue
         entry = entries[path]
         if entry.rejected:  # broken and unchanged: reported again without being read
             report.rejected += 1
@@ -291,11 +293,10 @@ def _write_incremental(
             writer, content_dir, records, taken, vocab, report, entries, workers, last_good, changed
         )
         referenced = reading.referenced(entries)
-        flipped = [
-            p
-            for p in scan.files
-            if not attaching.is_record(p) and (p in referenced) != (p in referenced_before)
-        ]
+        # Documents that became, or stopped being, part of a record (only those still there).
+        moved = referenced ^ referenced_before
+        present = set(scan.files) if moved else set()
+        flipped = [p for p in moved if p in present and not attaching.is_record(p)]
         documents = sorted({*others, *flipped})
         for path in documents:
             writer.delete_by_term("path", path)
@@ -304,9 +305,8 @@ def _write_incremental(
             if old is not None and old.resource and taken.get(old.key) == path:
                 del taken[old.key]
         lone = reading.lone(documents, referenced)
-        entries.update(
-            {p: reading.part_entry(content_dir, p) for p in documents if p not in set(lone)}
-        )
+        alone = set(lone)
+        entries.update({p: reading.part_entry(content_dir, p) for p in documents if p not in alone})
         was = {p for p in lone if olds.get(p) is not None and olds[p].resource}
         _add_all(writer, content_dir, lone, taken, vocab, report, entries, workers, last_good, was)
         writer.commit(mergetype=merge_tiny)
