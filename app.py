@@ -42,7 +42,7 @@ def start_watcher(app) -> subprocess.Popen | None:
     """`python -m indexer watch` in a child process that ends with this one."""
     if os.environ.get("LIBRARY_WATCH", "1").lower() in ("0", "false", "no", "off"):
         return None
-    from indexer.writer import die_with_parent
+    from indexer.writing.writer import die_with_parent
 
     command = [sys.executable, "-m", "indexer", "watch", "--content", app.config["CONTENT_DIR"]]
     command += ["--index", app.config["INDEX_DIR"]]

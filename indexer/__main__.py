@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 from . import starter
-from .build import BuildReport, build, check
-from .fields import city_entry, unknown_cities
+from .contract.fields import city_entry, unknown_cities
 from .progress import Progress
-from .store import BuildLockTimeout
+from .writing.build import BuildReport, build, check
+from .writing.store import BuildLockTimeout
 
 DEFAULT_CONTENT = "content"
 DEFAULT_INDEX = os.path.join("instance", "index")

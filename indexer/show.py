@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import langid, vocabulary
-from .fields import FIELDS
-from .problems import Problem
-from .readers import is_content_path
-from .reading import read_file
+from .contract import vocabulary
+from .contract.fields import FIELDS
+from .contract.problems import Problem
+from .language import langid
+from .source.readers import is_content_path
+from .writing.reading import read_file
 
 LIST_FIELDS = {"project": "projects"}
 

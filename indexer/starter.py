@@ -17,10 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .analysis import fold
-from .fields import FIELDS, PLACEHOLDER, Field
-from .problems import errors
-from .vocabulary import (
+from .contract.fields import FIELDS, PLACEHOLDER, Field
+from .contract.problems import errors
+from .contract.vocabulary import (
     EXTRA_LANGUAGES,
     FALLBACK_LANGUAGE,
     Vocabulary,
@@ -29,6 +28,7 @@ from .vocabulary import (
     language_name,
     load,
 )
+from .language.analysis import fold
 
 # A place the contributor must fill: [[what goes here]].
 COMMENT_COLUMN = 40

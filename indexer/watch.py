@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .readers import is_content_path
+from .source.readers import is_content_path
 
 QUIET_SECONDS = 0.15  # a save often comes as several events: wait this long for the last one
 LONGEST_WAIT = 0.6  # but never longer than this after the first
@@ -104,7 +104,7 @@ def watch(
 ) -> None:
     """Build whenever content changes, until stop is set; report(build report, paths) after
     each build."""
-    from .build import build
+    from .writing.build import build
 
     stop = stop or threading.Event()
     changes = Changes(content_dir)

@@ -22,28 +22,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from . import (
-        api,
-        apicontract,
-        apidocs,  # noqa: F401 (adds /<ui>/api to the pages)
-        contribute,
-        errors,
-        exports,
-        feeds,
-        files,
-        findable,
-        health,
-        i18n,
-        metadata,
-        openapi,
-        outlinks,
-        search_ext,
-        security,
-        sharing,
-        statistics,
-        urls,
-        views,
-    )
+    from . import errors, health, i18n, search_ext, security, sharing, urls
+    from .api import contract as apicontract
+    from .api import docs as apidocs  # noqa: F401 (adds /<ui>/api to the pages)
+    from .api import openapi
+    from .api import views as api
+    from .opendata import exports, feeds, findable, metadata, outlinks, statistics
+    from .pages import contribute, files, views
 
     i18n.init_app(app)
     search_ext.init_app(app)

@@ -7,8 +7,8 @@ Words are compared folded (no accents, lower case) and allowing a different infl
 
 from __future__ import annotations
 
-from indexer.analysis import fold
-from indexer.vocabulary import Vocabulary
+from indexer.contract.vocabulary import Vocabulary
+from indexer.language.analysis import fold
 
 from .querytext import words as split_words
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
+from indexer.writing.build import build
 from library import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"

@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from indexer import analysis
-from indexer.analysis import (
+from indexer.language import analysis
+from indexer.language.analysis import (
     EXTRA_KINDS,
     FIELD_BOOSTS,
     FIELD_KINDS,
@@ -18,7 +18,7 @@ from indexer.analysis import (
     spelling_analyzer,
     terms,
 )
-from indexer.stemmers import stemmer
+from indexer.language.stemmers import stemmer
 
 # (language, words as in the document, the same words typed in another inflected form and
 # without diacritics). Every query word must meet its document word in at least one field kind.

@@ -144,7 +144,7 @@ def test_csv_export_of_a_filtered_search(client):
 
 
 def test_csv_cells_never_start_a_formula(client):
-    from library.exports import _cell
+    from library.opendata.exports import _cell
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("Housing") == "Housing"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import build as build_module
-from indexer import manifest
-from indexer.build import build
+from indexer.writing import build as build_module
+from indexer.writing import manifest
+from indexer.writing.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT_MB = 400
@@ -146,7 +146,7 @@ def test_the_command_exits_1_quickly_and_small_and_reads_nothing_outside(broken,
     assert f"{len(REJECTED) - 2} files rejected" in out.splitlines()[-1]
     from whoosh import index as whoosh_index
 
-    from indexer import store
+    from indexer.writing import store
 
     ix = whoosh_index.open_dir(str(store.current_generation(tmp_path / "index")))
     with ix.searcher() as searcher:

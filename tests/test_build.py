@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import build as build_module
-from indexer import store
-from indexer.build import build
+from indexer.writing import build as build_module
+from indexer.writing import store
+from indexer.writing.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET = {"say": lambda _: None}
@@ -279,7 +279,7 @@ def test_progress_prints_counts_rate_and_time_left(monkeypatch):
 def test_a_build_told_what_changed_looks_only_there_and_agrees_with_a_full_look(
     content_copy, tmp_path
 ):
-    from indexer import manifest
+    from indexer.writing import manifest
 
     index_dir = tmp_path / "index"
     build(content_copy, index_dir, **QUIET)

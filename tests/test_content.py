@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.build import check
-from indexer.fields import FIELD_NAMES
-from indexer.vocabulary import load
+from indexer.contract.fields import FIELD_NAMES
+from indexer.contract.vocabulary import load
+from indexer.writing.build import check
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -9,8 +9,8 @@ import re
 import pytest
 from markupsafe import escape
 
-from indexer.fields import FIELDS
-from indexer.vocabulary import load
+from indexer.contract.fields import FIELDS
+from indexer.contract.vocabulary import load
 from library.config import Config
 from tests.test_browser import (  # noqa: F401 (fixtures)
     NARROW,

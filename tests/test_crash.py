@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import build
+from indexer.writing import store
+from indexer.writing.build import build
 from library import create_app
 from tests.benchmarks.corpus import generate
 

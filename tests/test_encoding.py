@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from indexer.encoding import Undecodable, decode
-from indexer.readers import SourceFile, read
+from indexer.source.encoding import Undecodable, decode
+from indexer.source.readers import SourceFile, read
 
 CZECH = (
     "---\ntitle: Bydlení v Karviné\nlanguage: cs\n---\n"

@@ -15,11 +15,11 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import Term
 
-from indexer import manifest, store
-from indexer import reading as reading_module
-from indexer import writer as writer_module
-from indexer.build import build
-from indexer.schema import codec
+from indexer.writing import manifest, store
+from indexer.writing import reading as reading_module
+from indexer.writing import writer as writer_module
+from indexer.writing.build import build
+from indexer.writing.schema import codec
 from library.search import postings
 from library.search.service import SearchService
 from library.search.snapshot import Snapshot
@@ -154,7 +154,7 @@ def test_updates_merge_small_segments_instead_of_piling_them_up(tmp_path, fixtur
     content = _copy_content(tmp_path, fixture_content)
     index_dir = tmp_path / "index"
     build(content, index_dir, **QUIET)
-    from indexer.writer import MERGE_AT
+    from indexer.writing.writer import MERGE_AT
 
     def segments() -> int:
         generation = store.current_generation(index_dir)

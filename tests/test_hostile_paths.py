@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from indexer.build import build
+from indexer.writing.build import build
 from library import create_app
 
 SECRET = "TOP-SECRET-SENTINEL-4711"

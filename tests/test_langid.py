@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.langid import detect, looks_wrong
+from indexer.language.langid import detect, looks_wrong
 
 SENTENCES = [
     ("cs", "Město podporuje vzdělávání romských dětí a bydlení pro rodiny v nouzi."),

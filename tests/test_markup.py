@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from indexer.markup import to_html, to_text
+from indexer.source.markup import to_html, to_text
 
 
 @pytest.mark.parametrize(

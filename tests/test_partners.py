@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import attachments
-from indexer.build import build, check
+from indexer.source import attachments
+from indexer.writing.build import build, check
 from library import create_app
 from tests.documents import docx, odt, pdf
 

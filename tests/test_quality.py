@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import analysis
+from indexer.language import analysis
 
 
 def search(client, q: str, **params) -> dict:
@@ -101,7 +101,7 @@ def test_the_version_in_the_query_language_is_shown(client):
 
 
 def test_a_first_heading_that_repeats_the_title_is_dropped():
-    from library.presenter import without_title
+    from library.pages.presenter import without_title
 
     body = '<h1 id="c-x">Social housing in Karviná</h1>\n<p>Text</p>'
     assert without_title(body, "Social housing in Karviná") == "<p>Text</p>"

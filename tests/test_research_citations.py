@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from library import citations
+from library.opendata import citations
 
 ITEM = citations.Citable(
     id="reports/odd{name}",

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from library.exports import CSV_COLUMNS, DUMP_FIELDS, _cell
 from library.models import SearchRequest
+from library.opendata.exports import CSV_COLUMNS, DUMP_FIELDS, _cell
 from library.search.snapshot import Snapshot
 from library.search_ext import service_of
 

@@ -10,7 +10,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from library import create_app, findable
+from library import create_app
+from library.opendata import findable
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 SITEMAP = {"s": findable.SITEMAP_NS, "x": findable.XHTML_NS}

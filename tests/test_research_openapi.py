@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from library.openapi import describe
+from library.api.openapi import describe
 
 SEED = 20261201
 RANDOM_CASES = 25

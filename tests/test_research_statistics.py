@@ -11,8 +11,9 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from library import charts, create_app, geo
+from library import create_app
 from library.config import ROOT
+from library.opendata import charts, geo
 
 SVG = "{http://www.w3.org/2000/svg}"
 UI = ("en", "cs", "bg", "hu", "ro", "es", "sk", "it", "el")
@@ -150,7 +151,7 @@ def test_coordinates_are_read_only_when_usable(tmp_path):
 
 
 def test_shipped_content_with_coordinates_passes_the_check():
-    from indexer.vocabulary import load
+    from indexer.contract.vocabulary import load
 
     vocab, problems = load(ROOT / "content")
     assert not [p for p in problems if "cities" in str(p)]

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from indexer.build import build
+from indexer.writing.build import build
 from library import create_app
 from tests.test_browser import (  # noqa: F401 (fixtures used by name)
     axe_source,

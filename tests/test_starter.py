@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from indexer import starter as starter_module
-from indexer.fields import FIELD_NAMES, FIELDS, Field
-from indexer.readers import SourceFile, read
+from indexer.contract.fields import FIELD_NAMES, FIELDS, Field
+from indexer.contract.validate import validate
+from indexer.contract.vocabulary import load
+from indexer.source.readers import SourceFile, read
 from indexer.starter import (
     HEADING_LANGUAGES,
     HEADINGS,
@@ -26,8 +28,6 @@ from indexer.starter import (
     placeholders,
     starter,
 )
-from indexer.validate import validate
-from indexer.vocabulary import load
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 3, 14)

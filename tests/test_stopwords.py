@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import analysis
-from indexer.stopwords import (
+from indexer.language import analysis
+from indexer.language.stopwords import (
     FOLDED_STOPWORDS,
     STOPWORDS,
     fold,

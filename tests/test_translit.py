@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.translit import (
+from indexer.language.translit import (
     TRANSLIT_LANGUAGES,
     latin_key,
     native_script,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from indexer.build import check
+from indexer.writing.build import check
 
 EXPECTED = [
     ("rejected/invalid-yaml.md", 4, "front matter", "invalid YAML"),
@@ -67,9 +67,9 @@ def test_every_rejected_file_is_counted_and_the_others_pass(report, fixture_cont
 
 
 def test_values_left_out_and_cities_kept_as_written(tmp_path, fixture_content):
-    from indexer.readers import SourceFile, read
-    from indexer.validate import validate
-    from indexer.vocabulary import load
+    from indexer.contract.validate import validate
+    from indexer.contract.vocabulary import load
+    from indexer.source.readers import SourceFile, read
 
     vocab, _ = load(fixture_content)
     path = tmp_path / "x.en.md"
@@ -83,7 +83,7 @@ def test_values_left_out_and_cities_kept_as_written(tmp_path, fixture_content):
     assert resource is not None
     assert resource.themes == ["education"] and resource.date is None
     assert resource.cities == ["karvina", "Nowhereville"]
-    from indexer.fields import city_entry, unknown_cities
+    from indexer.contract.fields import city_entry, unknown_cities
 
     assert unknown_cities(problems) == ["Nowhereville"]
     entry = city_entry("Nowhereville")
@@ -93,9 +93,9 @@ def test_values_left_out_and_cities_kept_as_written(tmp_path, fixture_content):
 
 
 def test_a_resource_without_any_text_is_rejected(tmp_path, fixture_content):
-    from indexer.readers import SourceFile, read
-    from indexer.validate import validate
-    from indexer.vocabulary import load
+    from indexer.contract.validate import validate
+    from indexer.contract.vocabulary import load
+    from indexer.source.readers import SourceFile, read
 
     vocab, _ = load(fixture_content)
     path = tmp_path / "bare.en.md"
@@ -149,7 +149,7 @@ def test_check_warns_when_the_declared_language_looks_wrong(tmp_path):
 
 
 def test_city_names_follow_the_readers_script():
-    from indexer.vocabulary import City
+    from indexer.contract.vocabulary import City
 
     city = City("velingrad", "Велинград", "BG", names={"en": "Velingrad"})
     assert city.label("bg") == "Велинград" and city.label("cs") == "Velingrad"
@@ -158,7 +158,7 @@ def test_city_names_follow_the_readers_script():
 
 
 def test_yaml_aliases_and_deep_nesting_are_refused_before_they_expand(tmp_path):
-    from indexer.readers import SourceFile, read
+    from indexer.source.readers import SourceFile, read
 
     laughs = ["title: Bomb", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for this, last in zip("bcdefgh", "abcdefg", strict=True):
@@ -174,10 +174,10 @@ def test_yaml_aliases_and_deep_nesting_are_refused_before_they_expand(tmp_path):
 
 
 def test_an_unfilled_template_is_not_published(tmp_path, fixture_content):
-    from indexer.readers import SourceFile, read
+    from indexer.contract.validate import validate
+    from indexer.contract.vocabulary import load
+    from indexer.source.readers import SourceFile, read
     from indexer.starter import Starter, starter
-    from indexer.validate import validate
-    from indexer.vocabulary import load
 
     vocab, _ = load(fixture_content)
     path = tmp_path / "new.en.md"

@@ -24,7 +24,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
-from indexer.build import build
+from indexer.writing.build import build
 from library import create_app
 from library.models import FACETS
 from tests.test_browser import browser, serving  # noqa: F401  (the session's Chromium)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel import Locale
 
-from library import geo
+from library.opendata import geo
 
 SIMPLIFY = 0.6
 MARGIN = 40  # SVG units around the frame where rings are still kept

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.schema import FACETS
-from indexer.vocabulary import Vocabulary
+from indexer.contract.vocabulary import Vocabulary
+from indexer.writing.schema import FACETS
 
 from ..models import FacetCount
 from .labels import facet_label, sort_facet

@@ -3,7 +3,7 @@ clean form of a value typed in a URL or a query."""
 
 from __future__ import annotations
 
-from indexer.vocabulary import Vocabulary, country_name, language_name
+from indexer.contract.vocabulary import Vocabulary, country_name, language_name
 
 from .. import querytext
 from ..models import FacetCount

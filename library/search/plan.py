@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from indexer import analysis, stopwords
-from indexer.schema import body_field, title_field
-from indexer.vocabulary import Vocabulary
+from indexer.contract.vocabulary import Vocabulary
+from indexer.language import analysis, stopwords
+from indexer.writing.schema import body_field, title_field
 
 from .. import querytext
 from ..themes import matching_themes

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import analysis, store
-from indexer.vocabulary import Vocabulary
+from indexer.contract.vocabulary import Vocabulary
+from indexer.language import analysis
+from indexer.writing import store
 
 from .. import querytext
 from ..models import (

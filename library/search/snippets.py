@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from indexer import analysis, stopwords
+from indexer.language import analysis, stopwords
 
 SNIPPET_CHARS = 220
 LEAD_CHARS = 60

@@ -10,8 +10,8 @@ edits. The service offers the result only when it finds more resources than the 
 
 from __future__ import annotations
 
-from indexer import analysis
-from indexer.schema import body_field, spell_field
+from indexer.language import analysis
+from indexer.writing.schema import body_field, spell_field
 
 from .plan import word_terms
 from .snapshot import Snapshot

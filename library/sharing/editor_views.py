@@ -19,10 +19,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from indexer.markup import to_html
+from indexer.source.markup import to_html
 
 from .. import i18n
-from ..views import citation
+from ..pages.views import citation
 from . import auth, csrf, forms, publish, queue, ratelimit, review, uploads
 from .share_views import render_form
 from .state import client, data_dir, register_handlers, require_available

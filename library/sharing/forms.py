@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from indexer.problems import Problem
-from indexer.readers import RawDocument
-from indexer.validate import Resource, validate
-from indexer.vocabulary import Vocabulary, country_codes, country_name, language_name
+from indexer.contract.problems import Problem
+from indexer.contract.validate import Resource, validate
+from indexer.contract.vocabulary import Vocabulary, country_codes, country_name, language_name
+from indexer.source.readers import RawDocument
 
 from ..search import facet_label
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
-from indexer.build import build
-from indexer.fields import FIELD_NAMES
-from indexer.store import BuildLockTimeout
-from indexer.vocabulary import language_codes
+from indexer.contract.fields import FIELD_NAMES
+from indexer.contract.vocabulary import language_codes
+from indexer.writing.build import build
+from indexer.writing.store import BuildLockTimeout
 
 from . import uploads
 from .queue import Submission

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from indexer.markup import to_html
+from indexer.source.markup import to_html
 
 from .. import i18n
 from . import csrf, forms, queue, ratelimit, review, uploads

@@ -39,10 +39,10 @@ from pathlib import Path
 
 import yaml
 
-from indexer import langid
-from indexer.analysis import fold
-from indexer.build import build
-from indexer.readers import find_files, read
+from indexer.language import langid
+from indexer.language.analysis import fold
+from indexer.source.readers import find_files, read
+from indexer.writing.build import build
 from library.models import SearchRequest
 from library.search import SearchService
 

@@ -1,0 +1,1 @@
+"""The content contract: field declarations, validation, the controlled vocabulary and problems."""

@@ -1,0 +1,257 @@
+"""From a raw file to a Resource, collecting every problem (path, line, field, what to do).
+
+A file with an error is skipped by the build; warnings are reported and the file is indexed.
+Only what makes a resource unusable is an error: no title, a bad id, no text at all. A bad
+value of any other field is a warning and only that value is left out.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..language import langid
+from ..source.markup import to_html, to_text
+from ..source.readers import RawDocument, split_language_suffix
+from .fields import BY_NAME, FIELD_NAMES, FIELDS, PLACEHOLDER
+from .problems import WARNING, Problem
+from .vocabulary import Vocabulary, closest, language_codes
+
+UNDETERMINED = "und"
+
+
+@dataclass
+class Resource:
+    """One language version of one resource, ready to index."""
+
+    path: str
+    sha: str
+    id: str
+    language: str
+    title: str
+    summary: str = ""
+    html: str = ""
+    text: str = ""
+    type: str | None = None
+    projects: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    date: str | None = None
+    source: str | None = None
+    publisher: str | None = None
+    language_declared: bool = True
+    language_confidence: float = 1.0
+    id_line: int = 1
+    aliases: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # as written, relative to the record
+    attachments_line: int = 1
+    files: list[dict] = field(default_factory=list)  # the attachments' text, see `attachments`
+
+    @property
+    def full_text(self) -> str:
+        """Everything a search looks in besides the title: summary, text, attached files."""
+        parts = [self.summary, self.text]
+        parts += ["\n".join(f.get("pages", ())) for f in self.files]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}\x1f{self.language}"
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+
+def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list[Problem]]:
+    """Check every field; return the resource (None when any error) and all problems."""
+    values, problems = _parse_fields(doc, vocab)
+    if any(p.is_error for p in problems):
+        return None, problems
+    id_, lang_from_name = _id_and_suffix(doc, values)
+    if "\\" in id_ or any(ord(c) < 32 for c in id_):
+        problems.append(
+            Problem(
+                doc.relpath,
+                1,
+                "id",
+                f"the file name makes the id '{id_}', which cannot be an address (no '\\'); "
+                "rename the file or give it an 'id'",
+            )
+        )
+        return None, problems
+    html = to_html(doc.body)
+    resource = Resource(
+        path=doc.relpath,
+        sha=doc.sha,
+        id=id_,
+        language=UNDETERMINED,
+        title=values["title"],
+        summary=values.get("summary") or "",
+        html=html,
+        text=to_text(html),
+        type=values.get("type"),
+        projects=values.get("project") or [],
+        cities=values.get("cities") or [],
+        countries=_countries(values, vocab),
+        themes=values.get("themes") or [],
+        steps=values.get("steps") or [],
+        date=values.get("date"),
+        source=values.get("source"),
+        publisher=values.get("publisher"),
+        id_line=doc.line("id"),
+        aliases=[a for a in values.get("aliases") or [] if a != id_],
+        attachments=values.get("attachments") or [],
+        attachments_line=doc.line("attachments"),
+    )
+    problems += _placeholders(doc, resource)
+    if not (resource.text.strip() or resource.summary or resource.attachments):
+        problems.append(
+            Problem(
+                doc.relpath,
+                doc.body_line,
+                "body",
+                "the resource has no text (write it below the front matter, add a summary, "
+                "or list its files under 'attachments')",
+            )
+        )
+    problems += _settle_language(doc, resource, values.get("language"), lang_from_name)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return resource, problems
+
+
+def _parse_fields(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Problem]]:
+    values: dict = {}
+    problems: list[Problem] = []
+    for key in doc.meta:
+        if str(key) not in BY_NAME:
+            hint = closest(str(key), list(FIELD_NAMES))
+            tip = f"did you mean '{hint}'? " if hint else ""
+            problems.append(
+                Problem(
+                    doc.relpath,
+                    doc.line(str(key)),
+                    str(key),
+                    f"unknown field, ignored ({tip}the fields are listed in content/README.md)",
+                    WARNING,
+                )
+            )
+    for spec in FIELDS:
+        raw = doc.meta.get(spec.name)
+        if raw is None or raw == "" or raw == []:
+            if spec.required:
+                line = doc.line(spec.name) if spec.name in doc.meta else 2
+                problems.append(
+                    Problem(doc.relpath, line, spec.name, f"is missing ({spec.expected})")
+                )
+            continue
+        value, issues = spec.parse(raw, vocab)
+        for message, index in issues:
+            problems.append(_issue(doc, spec, index, message))
+        if value not in (None, []):
+            values[spec.name] = value
+    return values, problems
+
+
+def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
+    """A title still reading [[title]] is an error; other places left to fill are a warning."""
+    found = []
+    if PLACEHOLDER.search(resource.title):
+        found.append(
+            Problem(
+                doc.relpath,
+                doc.line("title"),
+                "title",
+                "is still the template's "
+                f"placeholder '{resource.title}'; write the resource's real title",
+            )
+        )
+    left = PLACEHOLDER.findall(f"{resource.summary}\n{doc.body}")
+    if left:
+        shown = ", ".join(f"[[{p[:40]}]]" for p in left[:3])
+        found.append(
+            Problem(
+                doc.relpath,
+                doc.body_line,
+                "body",
+                f"{len(left)} place(s) from the template still to fill in: {shown}",
+                WARNING,
+            )
+        )
+    return found
+
+
+def _issue(doc: RawDocument, spec, index: int | None, message: str) -> Problem:
+    """An error for an essential field; otherwise a warning, the bad value left out."""
+    line = doc.line(spec.name, index)
+    if spec.essential:
+        return Problem(doc.relpath, line, spec.name, message)
+    if "kept as written" not in message:
+        message += "; left out"
+    return Problem(doc.relpath, line, spec.name, message, WARNING)
+
+
+def _id_and_suffix(doc: RawDocument, values: dict) -> tuple[str, str | None]:
+    """The resource id and the language its file name gives, if any."""
+    stem, suffix = split_language_suffix(doc.relpath)
+    if suffix is not None and suffix not in language_codes():
+        stem, suffix = doc.relpath[: -len(".md")], None
+    return values.get("id") or unicodedata.normalize("NFC", stem), suffix
+
+
+def _countries(values: dict, vocab: Vocabulary) -> list[str]:
+    """Declared countries, plus the countries of the declared cities."""
+    countries = list(values.get("countries") or [])
+    for slug in values.get("cities") or []:
+        city = vocab.cities.get(slug)
+        country = city.country if city else None
+        if country and country not in countries:
+            countries.append(country)
+    return countries
+
+
+def _settle_language(
+    doc: RawDocument, resource: Resource, declared: str | None, from_name: str | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    sample = " ".join((resource.title, resource.summary, resource.text))
+    if declared and from_name and declared != from_name:
+        problems.append(
+            Problem(
+                doc.relpath,
+                doc.line("language"),
+                "language",
+                f"'{declared}' but the file name says '{from_name}'; '{from_name}' is used "
+                "(make them agree)",
+                WARNING,
+            )
+        )
+        declared = from_name
+    chosen = declared or from_name
+    if chosen:
+        resource.language = chosen
+        warning = langid.looks_wrong(chosen, sample)
+        if warning:
+            problems.append(
+                Problem(doc.relpath, doc.line("language"), "language", warning, WARNING)
+            )
+        return problems
+    detected, confidence = langid.detect(sample)
+    resource.language_declared = False
+    resource.language_confidence = confidence
+    if detected is None:
+        problems.append(
+            Problem(
+                doc.relpath,
+                2,
+                "language",
+                "could not detect the language (add 'language: xx' with an ISO 639-1 code)",
+                WARNING,
+            )
+        )
+        return problems
+    resource.language = detected
+    return problems

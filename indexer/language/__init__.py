@@ -1,0 +1,3 @@
+"""Language analysis: analyzers per language, detection, stop words, transliteration, folding and
+stemmers.
+"""

@@ -1,0 +1,3 @@
+"""Reading partners' files: front matter and bodies, legacy encodings, attached documents and
+Markdown rendering.
+"""

@@ -1,0 +1,432 @@
+"""Bringing the index up to date with the content folder, in two phases and with one summary.
+
+Phase one reads and validates (in worker processes when there are many files); phase two
+writes (see `writer` for large builds). Incremental builds compare the content folder with the
+generation's manifest (see `manifest`) and touch only added, changed and removed files. A full
+build (asked for, first build, a changed schema, analysis or vocabulary, or an update touching
+a large share of the files) writes a fresh generation and swaps it in (see `store`). Broken
+files are reported and skipped; the others are indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import LockError
+
+from ..contract import vocabulary
+from ..contract.problems import ERROR, Problem
+from ..contract.validate import Resource
+from ..language import analysis
+from ..language.analysis import LANGUAGES
+from ..progress import Progress
+from ..source import attaching
+from . import manifest, reading, store
+from .lastgood import LastGood
+from .schema import body_field, build_schema, codec, fingerprint, kinds_of, spell_field, title_field
+from .writer import ParallelWriter, merge_tiny
+
+logger = logging.getLogger(__name__)
+WRITER_MEMORY_MB = 256
+WRITE_LOCK_TIMEOUT = 60.0
+REBUILD_FROM = 2000  # an update reading more files than this (and a quarter) rebuilds instead
+TITLE_SORT_LENGTH = 80
+
+
+@dataclass
+class BuildReport:
+    mode: str = "incremental"
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    files: int = 0
+    documents: int = 0
+    languages: int = 0
+    rejected: int = 0
+    kept: int = 0  # broken files whose last good version stays in the index
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    progress: Progress | None = field(default=None, repr=False, compare=False)
+
+    def strict(self) -> None:
+        """Treat every warning as an error (`check --strict`)."""
+        self.problems = [replace(p, severity=ERROR) for p in self.problems]
+
+    def start_reading(self, total: int) -> None:
+        if self.progress is not None:
+            self.progress.start(total)
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected == 0 and not any(p.is_error for p in self.problems)
+
+    def summary(self) -> str:
+        what = (
+            f"{self.added} added, {self.changed} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged"
+        )
+        rejected = f"{self.rejected} file{'s' if self.rejected != 1 else ''} rejected"
+        if self.kept:
+            rejected += f" ({self.kept} kept at their last good version)"
+        return (
+            f"{self.mode.capitalize()} build: {what}; {self.documents} resources indexed "
+            f"({self.files} files, {self.languages} languages); {rejected}; {self.seconds:.1f} s."
+        )
+
+
+def build(
+    content_dir: Path,
+    index_dir: Path,
+    full: bool = False,
+    say: Callable[[str], None] = print,
+    lock_timeout: float = 600.0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    changed: Collection[str] | None = None,
+) -> BuildReport:
+    """Bring the index in index_dir up to date with content_dir (see the module docstring).
+
+    ``workers`` processes read and write in parallel on a large build (default: one per core);
+    a small incremental build runs in this process alone. ``changed`` (from a watcher that saw
+    every change) limits an incremental build's look at the folder to those paths.
+    """
+    started = time.monotonic()
+    # Exact lemmas at a fraction of the fast mode's memory, so several workers fit (measured).
+    analysis.set_low_memory(True, thin=False)
+    analysis.set_dictionary_cache(store.cache_dir())
+    with store.build_lock(index_dir, lock_timeout, say):
+        report = _build_locked(content_dir, index_dir, full, _workers(workers), progress, changed)
+    if progress is not None:
+        progress.finish()
+    if progress is not None:
+        progress.finish()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _last_good(current: Path | None) -> LastGood:
+    """The served generation's resources, for broken files to keep (none if it cannot be read)."""
+    if current is None:
+        return LastGood(None, {})
+    try:
+        return LastGood(current, manifest.load(current))
+    except Exception:  # an index of an older schema or a damaged one: nothing to keep
+        return LastGood(None, {})
+
+
+def _workers(asked: int | None) -> int:
+    if asked is not None:
+        return max(1, asked)
+    env = os.environ.get("LIBRARY_BUILD_WORKERS", "")
+    return max(1, int(env)) if env.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _build_locked(
+    content_dir: Path,
+    index_dir: Path,
+    full: bool,
+    workers: int,
+    progress: Progress | None,
+    changed: Collection[str] | None = None,
+) -> BuildReport:
+    report = BuildReport(progress=progress)
+    vocab, problems = vocabulary.load(content_dir)
+    report.problems += problems
+    if any(p.is_error for p in problems):
+        report.mode = "failed"
+        return report
+    current = store.current_generation(index_dir)
+    print_ = fingerprint(vocab.fingerprint)
+    if current is None or store.read_json(current / store.META_FILE).get("fingerprint") != print_:
+        full = True
+    known = {} if full else manifest.load(current)
+    if full or changed is None:
+        scan = manifest.scan(content_dir, known)
+    else:
+        scan = manifest.scan_paths(content_dir, known, changed)
+    if not full and len(scan.changed) + len(scan.added) > max(REBUILD_FROM, len(scan.files) // 4):
+        full = True  # rewriting everything in parallel beats updating that much in place
+    report.files = len(scan.files)
+    if full:
+        report.mode = "full"
+        last_good = _last_good(current)
+        try:
+            _write_full(index_dir, content_dir, scan, vocab, print_, report, workers, last_good)
+        finally:
+            last_good.close()
+    else:
+        _write_incremental(current, content_dir, scan, vocab, report, workers)
+    return report
+
+
+# -- phase two: writing ------------------------------------------------------------------------
+
+
+def _writer(ix, workers: int, many: bool):
+    """Worker processes writing segments of their own for a large build (see ``writer``),
+    Whoosh's plain writer otherwise."""
+    if workers > 1 and many:
+        return ParallelWriter(ix, workers, codec())
+    return ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_MEMORY_MB, codec=codec())
+
+
+def _write_full(
+    index_dir: Path,
+    content_dir: Path,
+    scan,
+    vocab,
+    print_: str,
+    report,
+    workers: int,
+    last_good: LastGood | None = None,
+) -> None:
+    generation = store.new_generation(index_dir)
+    entries: dict[str, manifest.Entry] = {}
+    taken: dict[str, str] = {}
+    records, others = reading.split(scan.files)
+    report.start_reading(len(scan.files))
+    try:
+        ix = whoosh_index.create_in(str(generation), build_schema())
+        writer = _writer(ix, workers, len(scan.files) >= reading.PARALLEL_FROM)
+        try:
+            found = reading.accepted(
+                content_dir, records, taken, vocab, report, entries, workers, last_good
+            )
+            for resource, kept in found:
+                writer.add_document(**document(resource))
+                report.added += not kept
+            lone = reading.lone(others, reading.referenced(entries))
+            alone = set(lone)
+            entries.update(
+                {p: reading.part_entry(content_dir, p) for p in others if p not in alone}
+            )
+            found = reading.accepted(
+                content_dir, lone, taken, vocab, report, entries, workers, last_good
+            )
+            for resource, kept in found:
+                writer.add_document(**document(resource))
+                report.added += not kept
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        _finish(generation, vocab, print_, report)
+        if report.documents != report.added + report.kept:  # never swap in one that lost any
+            raise RuntimeError(
+                f"new index holds {report.documents} documents, "
+                f"expected {report.added + report.kept}"
+            )
+        manifest.save(generation, entries, ix.latest_generation())
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)  # the served generation is untouched
+        raise
+    store.activate(index_dir, generation)
+
+
+def _write_incremental(
+    generation: Path, content_dir: Path, scan, vocab, report: BuildReport, workers: int
+) -> None:
+    entries = scan.known  # updated in place: a path read again gets a new entry or none
+    referenced_before = reading.referenced(entries)
+    records, others = reading.split(scan.changed + scan.added)
+    touched_docs = {*others, *(p for p in scan.removed if not attaching.is_record(p))}
+    dependents = {  # records whose attached files changed: read again too
+        path
+        for path in (scan.unchanged if touched_docs else ())
+        if entries[path].deps and touched_docs.intersection(entries[path].deps)
+    }
+    for path in scan.unchanged:
+        if path in dependents:
+            continue
+        entry = entries[path]
+        if entry.rejected:  # broken and unchanged: reported again without being read
+            report.rejected += 1
+            report.problems += entry.problems
+        elif entry.resource:
+            report.unchanged += 1
+    report.removed = sum(1 for path in scan.removed if entries[path].resource)
+    records = sorted({*records, *dependents})
+    changed = {p for p in (*scan.changed, *dependents) if entries[p].resource}
+    if not (records or others or scan.removed):
+        if scan.restamped:
+            toc = manifest.toc_generation(generation)
+            manifest.save(generation, entries, toc, set(scan.restamped))
+        _finish(
+            generation,
+            vocab,
+            store.read_json(generation / store.META_FILE).get("fingerprint", ""),
+            report,
+        )
+        return
+    last_good = LastGood(generation, {p: entries[p] for p in (*records, *others) if p in entries})
+    report.start_reading(len(records) + len(others))
+    gone = [*scan.removed, *records]
+    olds = {path: entries.pop(path, None) for path in (*scan.removed, *records, *others)}
+    taken = {entry.key: path for path, entry in entries.items() if entry.resource}
+    ix = whoosh_index.open_dir(str(generation))
+    try:
+        writer = _writer(ix, 1, False)
+    except LockError as err:
+        last_good.close()
+        raise store.BuildLockTimeout(f"the index in {generation} is locked: {err}") from err
+    _sync_before_toc(writer, generation)
+    try:
+        # Every path read again leaves the index first (a broken one comes back as its last
+        # good version), so nothing is ever indexed twice.
+        for path in gone:
+            writer.delete_by_term("path", path)
+        _add_all(
+            writer, content_dir, records, taken, vocab, report, entries, workers, last_good, changed
+        )
+        referenced = reading.referenced(entries)
+        # Documents that became, or stopped being, part of a record (only those still there).
+        moved = referenced ^ referenced_before
+        present = set(scan.files) if moved else set()
+        flipped = [p for p in moved if p in present and not attaching.is_record(p)]
+        documents = sorted({*others, *flipped})
+        for path in documents:
+            writer.delete_by_term("path", path)
+            old = olds.get(path) or entries.pop(path, None)
+            olds[path] = old
+            if old is not None and old.resource and taken.get(old.key) == path:
+                del taken[old.key]
+        lone = reading.lone(documents, referenced)
+        alone = set(lone)
+        entries.update({p: reading.part_entry(content_dir, p) for p in documents if p not in alone})
+        was = {p for p in lone if olds.get(p) is not None and olds[p].resource}
+        _add_all(writer, content_dir, lone, taken, vocab, report, entries, workers, last_good, was)
+        writer.commit(mergetype=merge_tiny)
+    except BaseException:
+        writer.cancel()  # nothing reaches the index: Whoosh commits all or nothing
+        raise
+    finally:
+        last_good.close()
+    touched = {*scan.removed, *records, *documents, *scan.restamped}
+    manifest.save(generation, entries, ix.latest_generation(), touched)
+    meta = store.read_json(generation / store.META_FILE)
+    _finish(generation, vocab, meta.get("fingerprint", ""), report)
+
+
+def _sync_before_toc(writer, generation: Path) -> None:
+    """Flush the new segment's files before Whoosh writes the table of contents naming them
+    (Whoosh itself never syncs), so a power cut cannot leave a TOC pointing at lost data."""
+    commit_toc = writer._commit_toc
+
+    def synced(segments):
+        store.sync_tree(generation)
+        return commit_toc(segments)
+
+    writer._commit_toc = synced
+
+
+def _add_all(
+    writer, content_dir, paths, taken, vocab, report, entries, workers, last_good, changed
+):
+    found = reading.accepted(content_dir, paths, taken, vocab, report, entries, workers, last_good)
+    for resource, kept in found:
+        writer.add_document(**document(resource))
+        if kept:
+            continue
+        if resource.path in changed:
+            report.changed += 1
+        else:
+            report.added += 1
+
+
+def _finish(generation: Path, vocab, print_: str, report: BuildReport) -> None:
+    ix = whoosh_index.open_dir(str(generation))
+    with ix.searcher() as searcher:
+        report.documents = searcher.doc_count()
+        report.languages = len(list(searcher.reader().field_terms("language")))
+    store.write_text(generation / store.VOCABULARY_FILE, vocab.to_json())
+    store.write_json(
+        generation / store.META_FILE,
+        {
+            "fingerprint": print_,
+            "documents": report.documents,
+            "languages": report.languages,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        },
+    )
+
+
+def document(resource: Resource) -> dict:
+    """The Whoosh fields of one resource."""
+    from ..language.analysis import fold
+
+    body = resource.full_text
+    everything = (resource.title, body)  # title and body, each read once for all fields
+    doc = {
+        "path": resource.path,
+        "sha": resource.sha,
+        "key": resource.key,
+        "docid": resource.id,
+        "title": resource.title,
+        "summary": resource.summary,
+        "html": resource.html,
+        "text": resource.text,
+        "source": resource.source or "",
+        "publisher": resource.publisher or "",
+        "date": resource.date or "",
+        "language_declared": resource.language_declared,
+        "language_confidence": round(resource.language_confidence, 3),
+        "date_desc": resource.date or "0000",
+        "date_asc": resource.date or "9999",
+        "title_sort": fold(resource.title).lower()[:TITLE_SORT_LENGTH],
+        "all": everything,
+        "theme": ",".join(resource.themes),
+        "city": ",".join(resource.cities),
+        "country": ",".join(resource.countries),
+        "project": ",".join(resource.projects),
+        "type": resource.type or "",
+        "language": resource.language,
+        "year": str(resource.year) if resource.year else "",
+        "step": ",".join(resource.steps),
+        "alias": ",".join(resource.aliases),
+        "attachments": json.dumps(resource.files, ensure_ascii=False) if resource.files else "",
+        spell_field(resource.language): everything,
+    }
+    if resource.language in LANGUAGES:
+        for kind in kinds_of(resource.language):
+            doc[title_field(kind, resource.language)] = resource.title
+            doc[body_field(kind, resource.language)] = body
+    return doc
+
+
+def check(
+    content_dir: Path, workers: int | None = None, progress: Progress | None = None
+) -> BuildReport:
+    """Validate every file without writing anything."""
+    started = time.monotonic()
+    report = BuildReport(mode="check", progress=progress)
+    vocab, problems = vocabulary.load(content_dir)
+    report.problems += problems
+    if not any(p.is_error for p in problems):
+        scan = manifest.scan(content_dir, {})
+        report.files = len(scan.files)
+        languages: set[str] = set()
+        entries: dict[str, manifest.Entry] = {}
+        taken: dict[str, str] = {}
+        records, others = reading.split(scan.files)
+        report.start_reading(len(scan.files))
+        jobs = _workers(workers)
+        found = list(reading.accepted(content_dir, records, taken, vocab, report, entries, jobs))
+        lone = reading.lone(others, reading.referenced(entries))
+        found += reading.accepted(content_dir, lone, taken, vocab, report, entries, jobs)
+        for resource, _kept in found:
+            report.documents += 1
+            languages.add(resource.language)
+        report.languages = len(languages)
+    if progress is not None:
+        progress.finish()
+    report.seconds = time.monotonic() - started
+    return report

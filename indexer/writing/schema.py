@@ -1,0 +1,159 @@
+"""The Whoosh schema: the single contract between build time (indexer) and run time (library).
+
+Per supported language L and analysis kind K (see `analysis.FIELD_KINDS`) there is a title field
+`t_K_L` and a body field `b_K_L`; a resource fills only its own language's fields. `all` is the
+language-neutral field every resource fills, `spell_L` feeds "did you mean", and the facet fields
+hold slugs. Bump SCHEMA_VERSION when fields change: the next build then rebuilds from scratch.
+"""
+
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3PerDocReader, _lenfield
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length
+
+from ..language import analysis
+from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
+from ..source.markup import MARKUP_VERSION
+
+SCHEMA_VERSION = "4"
+# Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
+# fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
+BLOCK_POSTINGS = 512
+FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step")
+NEUTRAL = "xx"  # spelling field for resources in languages without their own analysis
+
+
+def title_field(kind: str, lang: str) -> str:
+    return f"t_{kind}_{lang}"
+
+
+def body_field(kind: str, lang: str) -> str:
+    return f"b_{kind}_{lang}"
+
+
+def spell_field(lang: str) -> str:
+    return f"spell_{lang if lang in LANGUAGES else NEUTRAL}"
+
+
+class KeyedText(TEXT):
+    """A TEXT field of one language and analysis kind that indexes a whole text at once.
+
+    Whoosh's own path runs the analyzer token by token for every field; a resource's title and
+    body reach several fields, so here the text is cut into words once (see
+    ``analysis.index_counts``) and each distinct word is keyed once. The terms, frequencies and
+    lengths are the ones the analyzer gives; queries still go through the analyzer.
+    """
+
+    def __init__(self, lang: str, kind: str, factory, phrase: bool = False) -> None:
+        super().__init__(analyzer=factory(lang) if lang != NEUTRAL else factory(), phrase=phrase)
+        self.lang = lang
+        self.kind = kind
+
+    def index(self, value, **kwargs):
+        """(term bytes, frequency, weight, encoded value) per distinct term; value is a text or
+        a tuple of texts (read as joined by spaces)."""
+        if not isinstance(value, (str, tuple)) or kwargs:
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        if self.format.supports("positions"):
+            encode = self.format.encode
+            for term, found in analysis.index_positions(self.kind, self.lang, value).items():
+                yield term.encode("utf-8"), len(found), len(found) * boost, encode(found)
+        else:
+            for term, n in analysis.index_counts(self.kind, self.lang, value).items():
+                yield term.encode("utf-8"), n, n * boost, pack_uint(n)
+
+
+class LibraryCodec(W3Codec):
+    """Whoosh's W3 codec (same files, same readers) whose postings writer looks up each
+    document's field length in memory: Whoosh's own reads it back from disk for every posting,
+    which was a tenth of a build."""
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(self, storage, segment)
+
+
+class _FieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        if isinstance(lengths, W3PerDocReader):
+            lengths = _Lengths(lengths)
+        return super().add_postings(schema, lengths, items)
+
+
+class _Lengths:
+    """``doc_field_length`` over one segment's length columns, each read once."""
+
+    def __init__(self, reader: W3PerDocReader) -> None:
+        self._reader = reader
+        self._fields: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        found = self._fields.get(fieldname)
+        if found is None:
+            found = self._fields[fieldname] = self._load(fieldname)
+        code = found[docnum] if docnum < len(found) else 0
+        return byte_to_length(code) if code else default
+
+    def _load(self, fieldname: str) -> list[int]:
+        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return []
+        return list(column._dbfile.get(column._basepos, column._count))
+
+
+def kinds_of(lang: str) -> dict:
+    """kind -> analyzer factory of every title and body field a language has."""
+    found = dict(FIELD_KINDS)
+    for kind, (factory, languages) in EXTRA_KINDS.items():
+        if lang in languages:
+            found[kind] = factory
+    return found
+
+
+def codec() -> W3Codec:
+    """The codec every writer of the index uses (see BLOCK_POSTINGS and LibraryCodec)."""
+    return LibraryCodec(blocklimit=BLOCK_POSTINGS)
+
+
+def build_schema() -> Schema:
+    fields = {
+        "path": ID(stored=True, unique=True),
+        "sha": ID(stored=True),
+        "key": ID(stored=True, unique=True),
+        "docid": ID(stored=True, sortable=True),  # a column: docnum -> resource id, fast
+        "title": STORED(),
+        "summary": STORED(),
+        "html": STORED(),
+        "text": STORED(),
+        "source": STORED(),
+        "publisher": STORED(),
+        "date": STORED(),
+        "language_declared": STORED(),
+        "language_confidence": STORED(),
+        "date_desc": ID(sortable=True),
+        "date_asc": ID(sortable=True),
+        "title_sort": ID(sortable=True),
+        "alias": KEYWORD(stored=True, commas=True, scorable=False),  # earlier ids
+        "attachments": STORED(),  # JSON: each attached file with its text by page
+        # The one field with positions: phrases are matched here, in any language.
+        "all": KeyedText(NEUTRAL, "neutral", analysis.neutral_analyzer, phrase=True),
+    }
+    for facet in FACETS:
+        fields[facet] = KEYWORD(stored=True, commas=True, scorable=False)
+    for lang in LANGUAGES:
+        for kind, factory in kinds_of(lang).items():
+            fields[title_field(kind, lang)] = KeyedText(lang, kind, factory)
+            fields[body_field(kind, lang)] = KeyedText(lang, kind, factory)
+    for lang in (*LANGUAGES, NEUTRAL):
+        fields[spell_field(lang)] = KeyedText(NEUTRAL, "spelling", analysis.spelling_analyzer)
+    return Schema(**fields)
+
+
+def fingerprint(vocabulary_fingerprint: str) -> str:
+    """Changes whenever an existing index can no longer be updated in place."""
+    from ..language.analysis import ANALYSIS_VERSION
+
+    return "/".join((SCHEMA_VERSION, ANALYSIS_VERSION, MARKUP_VERSION, vocabulary_fingerprint))

@@ -1,0 +1,3 @@
+"""Open data: exports, feeds, citations, the sitemap, statistics, charts, the map and machine-
+readable metadata.
+"""
