@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .contract import vocabulary
+from .contract import profiles
 from .contract.fields import FIELDS
 from .contract.problems import Problem
 from .language import langid
@@ -23,6 +23,8 @@ LIST_FIELDS = {"project": "projects"}
 def describe(content_dir: Path, path: Path) -> tuple[str, bool]:
     """(the description, whether the file would be indexed)."""
     relpath = _relative(content_dir, path)
+    if profiles.is_profile_path(relpath):
+        return _describe_profile(content_dir, relpath)
     if not is_content_path(relpath):
         return (
             f"File: {relpath}\nStatus: not read by the indexer (it reads .md records, the "
@@ -30,7 +32,7 @@ def describe(content_dir: Path, path: Path) -> tuple[str, bool]:
             "names start with '_' or '.'; README.md files are skipped)",
             False,
         )
-    vocab, problems = vocabulary.load(content_dir)
+    vocab, problems = profiles.load(content_dir)
     _, resource, found, _ = read_file(content_dir, relpath, vocab)
     lines = [f"File: {relpath}"]
     if resource is None:
@@ -44,6 +46,35 @@ def describe(content_dir: Path, path: Path) -> tuple[str, bool]:
     mine = [p for p in [*problems, *found] if p.path in (relpath, "vocabulary.yml", "cities.yml")]
     lines += _problems(mine)
     return "\n".join(lines), resource is not None
+
+
+def _describe_profile(content_dir: Path, relpath: str) -> tuple[str, bool]:
+    vocab, problems = profiles.load(content_dir)
+    source = profiles.SourceFile(relpath, content_dir / relpath)
+    profile, found = profiles.read_profile(source, vocab)
+    lines = [f"File: {relpath}"]
+    if profile is None:
+        lines.append("Status: rejected (the city page leaves it out until the errors are fixed)")
+    else:
+        lines.append(f"Status: city profile of '{profile.slug}' in '{profile.language}'")
+        lines.append("Fields:")
+        for spec in profiles.PROFILE_FIELDS:
+            value = profile.values.get(spec.name)
+            if value in (None, "", [], {}):
+                continue
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                lines.append(f"  {spec.name}: {len(value)} row{'s' if len(value) != 1 else ''}")
+                lines += [f"    - {_row(row)}" for row in value]
+            else:
+                shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+                lines.append(f"  {spec.name}: {shown}")
+        lines.append(f"Text: {len(profile.values.get('text', '')):,} characters")
+    lines += _problems(found)
+    return "\n".join(lines), profile is not None
+
+
+def _row(row: dict) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in row.items())
 
 
 def _relative(content_dir: Path, path: Path) -> str:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .contract.fields import FIELDS, PLACEHOLDER, Field
+from .contract.fields import FIELDS, PLACEHOLDER, Field, city_slug
 from .contract.problems import errors
+from .contract.profiles import load
 from .contract.vocabulary import (
     EXTRA_LANGUAGES,
     FALLBACK_LANGUAGE,
@@ -26,9 +27,10 @@ from .contract.vocabulary import (
     closest,
     language_codes,
     language_name,
-    load,
 )
 from .language.analysis import fold
+from .profile_starter import city_template
+from .source.readers import PROFILES_FOLDER
 
 # A place the contributor must fill: [[what goes here]].
 COMMENT_COLUMN = 40
@@ -274,10 +276,25 @@ def is_list_field(spec: Field, vocab: Vocabulary) -> bool:
     return not issues
 
 
+# The shape of a structured field, shown in the template (commented out like every optional
+# field): the numbers and dates are there to be replaced, never published as they are.
+EXAMPLES = {
+    "period": '{start: "2019-01", end: "2021-12"}',
+    "results": '[{indicator: "[[indicator]]", value: 0, unit: "[[unit]]", year: 2021}]',
+    "funding": (
+        '[{title: "[[project]]", funder: "[[funder]]", amount: 0, currency: EUR, '
+        "status: approved, year: 2021}]"
+    ),
+    "evidence": '{level: self-reported, by: "[[who assessed it]]"}',
+}
+
+
 def field_lines(spec: Field, value, vocab: Vocabulary, language: str) -> list[str]:
     """The field's line (commented out when optional and unknown) and the values it allows."""
     note = f"required: {spec.expected}" if spec.required else spec.expected
-    if value is not None:
+    if value is None and spec.name in EXAMPLES:
+        line = f"{spec.name}: {EXAMPLES[spec.name]}"
+    elif value is not None:
         line = f"{spec.name}: {yaml_value(value, spec.name == 'countries')}"
     elif is_list_field(spec, vocab):
         line = f"{spec.name}: []"
@@ -362,7 +379,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     """`new TYPE --language LL [--city CITY ...] [--title T] [--output PATH] [--force]`."""
     cmd = subparsers.add_parser("new", help="write a ready-to-fill file for a resource type")
     cmd.add_argument(
-        "type", metavar="TYPE", help="a type slug from content/vocabulary.yml, e.g. case-study"
+        "type",
+        metavar="TYPE",
+        help="a type slug from content/vocabulary.yml, e.g. case-study, or 'city' for a profile",
     )
     cmd.add_argument(
         "--language", "-l", metavar="LL", required=True, help="ISO 639-1 code of the text"
@@ -396,6 +415,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in errors(problems):
             print(f"{content_dir.as_posix().rstrip('/')}/{problem}", file=sys.stderr)
         return EXIT_USAGE
+    if str(args.type).strip().lower() == "city":
+        return _run_city(args, content_dir, vocab)
     request = Starter(args.type, args.language, tuple(args.cities), args.title)
     try:
         request = resolve(vocab, request)
@@ -419,6 +440,32 @@ def run(args: argparse.Namespace) -> int:
         f"Wrote {path}: fill the {len(placeholders(text))} places marked [[...]], "
         "then run: python -m indexer check"
     )
+    return 0
+
+
+def _run_city(args: argparse.Namespace, content_dir: Path, vocab: Vocabulary) -> int:
+    """`new city --language LL --city CITY`: a city profile under content/cities/."""
+    language = str(args.language).strip().lower()
+    if language not in language_codes():
+        print(f"error: {_unknown('language code', args.language, sorted(language_codes()))}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    if len(args.cities) != 1:
+        print("error: name the city with one --city (a slug or a name)", file=sys.stderr)
+        return EXIT_USAGE
+    city = args.cities[0]
+    text = city_template(vocab, language, city)
+    if args.output is not None and str(args.output) == "-":
+        sys.stdout.write(text)
+        return 0
+    slug = vocab.resolve_city(city) or city_slug(city)
+    path = args.output or content_dir / PROFILES_FOLDER / f"{slug}.{language}.md"
+    if path.exists() and not args.force:
+        print(f"error: {path} exists; choose another --output, or add --force", file=sys.stderr)
+        return EXIT_USAGE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {path}: fill it from your sources, then run: python -m indexer check")
     return 0
 
 

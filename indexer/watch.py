@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .contract.profiles import is_profile_path
 from .source.readers import is_content_path
 
 QUIET_SECONDS = 0.15  # a save often comes as several events: wait this long for the last one
@@ -63,7 +64,10 @@ class Changes:
 
 
 def relevant(relpath: str) -> bool:
-    """Whether a change to this path can change the index: a content file or the vocabulary."""
+    """Whether a change to this path can change the index: a content file, a city profile or
+    the vocabulary."""
+    if is_profile_path(relpath):
+        return True
     if relpath.endswith(VOCABULARY_SUFFIXES):
         return not any(part.startswith(("_", ".")) for part in relpath.split("/"))
     return is_content_path(relpath)

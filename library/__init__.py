@@ -27,6 +27,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .api import docs as apidocs  # noqa: F401 (adds /<ui>/api to the pages)
     from .api import openapi
     from .api import views as api
+    from .cities import views as cities
+    from .compare import views as compare
     from .opendata import exports, feeds, findable, metadata, outlinks, statistics
     from .pages import contribute, files, views
 
@@ -35,6 +37,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    cities.init_app(app)
+    compare.init_app(app)
     urls.init_app(app)
     api.init_app(app)
     apicontract.init_app(app)

@@ -100,6 +100,13 @@ def _explain(err: BadParameter) -> str:
             parameter=name,
             limit=limits["limit"],
         )
+    if err.kind == "items":
+        return _(
+            "“%(parameter)s” takes from %(lowest)s to %(highest)s different values.",
+            parameter=name,
+            lowest=limits["lowest"],
+            highest=limits["highest"],
+        )
     if err.kind == "choice":
         return _(
             "“%(parameter)s” must be one of: %(choices)s.",

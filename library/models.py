@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step")
+FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step", "evidence")
 SORTS = ("relevance", "newest", "oldest", "title")
 
 
@@ -54,6 +54,7 @@ class Entry(Resource):
     source: str
     publisher: str
     score: float
+    practice: dict = field(default_factory=dict)  # see Document.practice
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,14 @@ class Document(Resource):
     language_confidence: float
     translations: list[Translation]
     files: list[FileLink] = field(default_factory=list)
+    # A practice in depth, as the file gives it: period {start, end}, lead, partners,
+    # target_groups, results [{indicator, value, unit, year, source}], funding [{title, funder,
+    # amount, currency, status, year, source}], evidence {level, by, source}, transferability.
+    practice: dict = field(default_factory=dict)
+
+    @property
+    def evidence(self) -> str:
+        return (self.practice.get("evidence") or {}).get("level", "")
 
 
 @dataclass(frozen=True)

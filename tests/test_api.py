@@ -18,7 +18,7 @@ def test_search_shape(client):
     assert data["total"] >= 1
     assert RESULT_KEYS <= set(data["results"][0])
     assert set(data["facets"]) == {
-        "theme", "city", "country", "project", "type", "language", "year", "step",
+        "theme", "city", "country", "project", "type", "language", "year", "step", "evidence",
     }  # fmt: skip
     for values in data["facets"].values():
         for value in values:

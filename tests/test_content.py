@@ -20,9 +20,14 @@ def test_shipped_content_passes_check():
 
 
 def test_authoring_guide_documents_every_field():
+    from indexer.contract.profiles import PROFILE_FIELD_NAMES
+
     guide = (CONTENT / "README.md").read_text("utf-8")
     missing = [name for name in FIELD_NAMES if f"`{name}`" not in guide]
     assert not missing, f"content/README.md does not describe: {missing}"
+    missing = [n for n in PROFILE_FIELD_NAMES if f"`{n}`" not in guide and n not in ("lat", "lon")]
+    assert not missing, f"content/README.md does not describe the profile fields: {missing}"
+    assert "`lat`, `lon`" in guide
 
 
 def test_there_is_a_template_for_every_type():

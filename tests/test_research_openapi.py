@@ -160,6 +160,7 @@ def test_every_operation_with_defaults_and_every_allowed_value(client, spec):
                     url = _url(path, values, [(param["name"], v) for v in allowed])
                     response = check(client, spec, path, op, url)
                     known = not values or values.get("doc_id", "") in KNOWN_IDS or "facet" in values
+                    known = known and not op.get("x-needs-known-values")
                     if known and param["name"] not in ("language",):
                         assert response.status_code == 200, url
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from ..language.analysis import fold
 from ..source.readers import DOCUMENT_SUFFIXES
+from . import structured
 from .vocabulary import (
     COUNTRY_ALIASES,
     VOCABULARY_FILE,
@@ -310,6 +311,30 @@ FIELDS: tuple[Field, ...] = (
         "files beside the record (PDF, DOCX, ODT, HTML, TXT), paths relative to it",
         parse_attachments,
     ),
+    # A practice in depth (all optional; see content/README.md, "Practices in depth").
+    Field(
+        "period",
+        False,
+        "when it ran: {start: YYYY-MM, end: YYYY-MM}, either may be left out",
+        structured.parse_period,
+    ),
+    Field("lead", False, "the lead organisation", structured.parse_text(300)),
+    Field("partners", False, "a list of partner organisations", structured.parse_texts(300)),
+    Field("target_groups", False, "a list of the groups it served", structured.parse_texts(300)),
+    Field("results", False, structured.EXPECTED["results"], structured.rows("results")),
+    Field("funding", False, structured.EXPECTED["funding"], structured.rows("funding")),
+    Field(
+        "evidence",
+        False,
+        "an evidence level from content/vocabulary.yml, or {level, by, source}",
+        structured.parse_evidence,
+    ),
+    Field(
+        "transferability",
+        False,
+        "what another town needs to do the same",
+        structured.parse_text(2000),
+    ),
     Field(
         "aliases",
         False,
@@ -318,4 +343,14 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+PRACTICE_FIELDS = (
+    "period",
+    "lead",
+    "partners",
+    "target_groups",
+    "results",
+    "funding",
+    "evidence",
+    "transferability",
+)
 BY_NAME = {f.name: f for f in FIELDS}

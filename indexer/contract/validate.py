@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..language import langid
 from ..source.markup import to_html, to_text
 from ..source.readers import RawDocument, split_language_suffix
-from .fields import BY_NAME, FIELD_NAMES, FIELDS, PLACEHOLDER
+from .fields import BY_NAME, FIELD_NAMES, FIELDS, PLACEHOLDER, PRACTICE_FIELDS
 from .problems import WARNING, Problem
 from .vocabulary import Vocabulary, closest, language_codes
 
@@ -48,6 +48,21 @@ class Resource:
     attachments: list[str] = field(default_factory=list)  # as written, relative to the record
     attachments_line: int = 1
     files: list[dict] = field(default_factory=list)  # the attachments' text, see `attachments`
+    # A practice in depth (see fields.PRACTICE_FIELDS); empty when the file gives none.
+    period: dict | None = None
+    lead: str | None = None
+    partners: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    results: list[dict] = field(default_factory=list)
+    funding: list[dict] = field(default_factory=list)
+    evidence: dict | None = None
+    transferability: str | None = None
+
+    @property
+    def practice(self) -> dict:
+        """The practice fields the file gives, by name."""
+        found = {name: getattr(self, name) for name in PRACTICE_FIELDS}
+        return {name: value for name, value in found.items() if value not in (None, [], {})}
 
     @property
     def full_text(self) -> str:
@@ -105,6 +120,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         aliases=[a for a in values.get("aliases") or [] if a != id_],
         attachments=values.get("attachments") or [],
         attachments_line=doc.line("attachments"),
+        **{name: values[name] for name in PRACTICE_FIELDS if name in values},
     )
     problems += _placeholders(doc, resource)
     if not (resource.text.strip() or resource.summary or resource.attachments):

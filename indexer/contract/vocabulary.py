@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,17 @@ VOCABULARY_FILE = "vocabulary.yml"
 # Used when a content folder brings no vocabulary of its own.
 DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "content"
 CITIES_FILE = "cities.yml"
-KINDS = ("themes", "types", "projects", "steps", "actors")
+KINDS = (
+    "themes",
+    "types",
+    "projects",
+    "steps",
+    "actors",
+    "evidence",
+    "milestones",
+    "methods",
+    "statuses",
+)
 FALLBACK_LANGUAGE = "en"
 # Codes people write that ISO 3166-1 spells otherwise.
 COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
@@ -57,6 +68,12 @@ class City:
     names: dict[str, str] = field(default_factory=dict)
     projects: list[str] = field(default_factory=list)
     source: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    region: str = ""
+    # Language -> the profile written in that language (see `profiles`): its title, body and
+    # structured fields. Empty for a city known only from the register.
+    profiles: dict[str, dict] = field(default_factory=dict)
 
     def label(self, language: str) -> str:
         """The name in that language, else the local name when it is in the same script,
@@ -84,6 +101,10 @@ class Vocabulary:
     projects: dict[str, Term] = field(default_factory=dict)
     steps: dict[str, Term] = field(default_factory=dict)
     actors: dict[str, Term] = field(default_factory=dict)
+    evidence: dict[str, Term] = field(default_factory=dict)  # levels of evidence of a practice
+    milestones: dict[str, Term] = field(default_factory=dict)  # kinds of city milestones
+    methods: dict[str, Term] = field(default_factory=dict)  # how a Roma population was counted
+    statuses: dict[str, Term] = field(default_factory=dict)  # of a funding row
     cities: dict[str, City] = field(default_factory=dict)
     ethnonyms: dict[str, list[str]] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
@@ -117,7 +138,7 @@ class Vocabulary:
             fingerprint=data["fingerprint"],
         )
         for kind in KINDS:
-            setattr(vocab, kind, {k: Term(**v) for k, v in data[kind].items()})
+            setattr(vocab, kind, {k: Term(**v) for k, v in data.get(kind, {}).items()})
         vocab.cities = {k: City(**v) for k, v in data["cities"].items()}
         return vocab
 
@@ -249,8 +270,18 @@ def _fill_cities(vocab: Vocabulary, data: dict, name: str) -> list[Problem]:
             names={str(k): str(v) for k, v in (entry.get("names") or {}).items()},
             projects=[str(p) for p in entry.get("projects") or []],
             source=str(entry.get("source") or ""),
+            lat=_coordinate(entry.get("lat"), 90),
+            lon=_coordinate(entry.get("lon"), 180),
         )
     return problems
+
+
+def _coordinate(value, limit: float) -> float | None:
+    """A latitude or longitude from the register, None when absent or not a number in range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and -limit <= number <= limit else None
 
 
 @cache

@@ -23,6 +23,7 @@ from . import encoding
 SUFFIX = ".md"
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".html", ".htm", ".txt")  # see `attachments`
 IGNORED_NAMES = {"README.md"}
+PROFILES_FOLDER = "cities"  # city profiles (see contract.profiles), never resources
 LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3})$")
 MAX_FILE_BYTES = 2_000_000
 YAML11_BOOLEANS = {"yes", "no", "y", "n", "on", "off"}
@@ -88,9 +89,9 @@ class RawDocument:
 
 def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
     """(relative path with / separators, directory entry) of every Markdown file and every
-    document that can be attached below content_dir, in path order, skipping READMEs and
-    `_`/`.` folders and files. Symbolic links to folders are not followed. A library of 100,000
-    files is listed in a fraction of a second."""
+    document that can be attached below content_dir, in path order, skipping READMEs,
+    `_`/`.` folders and files, and the city profiles' folder. Symbolic links to folders are
+    not followed. A library of 100,000 files is listed in a fraction of a second."""
     found: list[tuple[str, os.DirEntry]] = []
     pending = [("", str(content_dir))]
     while pending:
@@ -101,7 +102,7 @@ def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
             continue  # an unreadable folder holds nothing we can index
         for entry in entries:
             name = entry.name
-            if name.startswith(("_", ".")):
+            if name.startswith(("_", ".")) or (not prefix and name == PROFILES_FOLDER):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append((f"{prefix}{name}/", entry.path))
@@ -114,6 +115,8 @@ def content_files(content_dir: Path) -> list[tuple[str, os.DirEntry]]:
 def is_content_path(relpath: str) -> bool:
     """Whether content_files would list this path (relative, with / separators)."""
     parts = relpath.split("/")
+    if len(parts) > 1 and parts[0] == PROFILES_FOLDER:
+        return False
     return not any(part.startswith(("_", ".")) for part in parts) and _content_name(parts[-1])
 
 

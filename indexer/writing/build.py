@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
-from ..contract import vocabulary
+from ..contract import profiles
 from ..contract.problems import ERROR, Problem
 from ..contract.validate import Resource
 from ..language import analysis
@@ -139,9 +139,10 @@ def _build_locked(
     changed: Collection[str] | None = None,
 ) -> BuildReport:
     report = BuildReport(progress=progress)
-    vocab, problems = vocabulary.load(content_dir)
+    vocab, problems = profiles.load(content_dir)
     report.problems += problems
-    if any(p.is_error for p in problems):
+    report.rejected += profiles.rejected_profiles(problems)
+    if profiles.fatal(problems):
         report.mode = "failed"
         return report
     current = store.current_generation(index_dir)
@@ -391,6 +392,8 @@ def document(resource: Resource) -> dict:
         "language": resource.language,
         "year": str(resource.year) if resource.year else "",
         "step": ",".join(resource.steps),
+        "evidence": resource.evidence["level"] if resource.evidence else "",
+        "practice": json.dumps(resource.practice, ensure_ascii=False) if resource.practice else "",
         "alias": ",".join(resource.aliases),
         "attachments": json.dumps(resource.files, ensure_ascii=False) if resource.files else "",
         spell_field(resource.language): everything,
@@ -408,9 +411,10 @@ def check(
     """Validate every file without writing anything."""
     started = time.monotonic()
     report = BuildReport(mode="check", progress=progress)
-    vocab, problems = vocabulary.load(content_dir)
+    vocab, problems = profiles.load(content_dir)
     report.problems += problems
-    if not any(p.is_error for p in problems):
+    report.rejected += profiles.rejected_profiles(problems)
+    if not profiles.fatal(problems):
         scan = manifest.scan(content_dir, {})
         report.files = len(scan.files)
         languages: set[str] = set()

@@ -17,11 +17,21 @@ from ..language import analysis
 from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from ..source.markup import MARKUP_VERSION
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
 # fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
 BLOCK_POSTINGS = 512
-FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step")
+FACETS = (
+    "theme",
+    "city",
+    "country",
+    "project",
+    "type",
+    "language",
+    "year",
+    "step",
+    "evidence",
+)
 NEUTRAL = "xx"  # spelling field for resources in languages without their own analysis
 
 
@@ -138,6 +148,7 @@ def build_schema() -> Schema:
         "title_sort": ID(sortable=True),
         "alias": KEYWORD(stored=True, commas=True, scorable=False),  # earlier ids
         "attachments": STORED(),  # JSON: each attached file with its text by page
+        "practice": STORED(),  # JSON: period, lead, results, funding… (fields.PRACTICE_FIELDS)
         # The one field with positions: phrases are matched here, in any language.
         "all": KeyedText(NEUTRAL, "neutral", analysis.neutral_analyzer, phrase=True),
     }

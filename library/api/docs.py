@@ -74,7 +74,9 @@ def operations() -> list[Operation]:
     result = []
     for path, item in spec["paths"].items():
         op = item["get"]
-        example = path.replace("{doc_id}", example_id).replace("{facet}", "theme")
+        example = op.get("x-example") or path.replace("{doc_id}", example_id).replace(
+            "{facet}", "theme"
+        )
         result.append(
             Operation(
                 anchor=op["operationId"],

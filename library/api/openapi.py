@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, jsonify
 
 from .. import params, querytext
+from ..cities.openapi import paths as depth_paths
+from ..cities.openapi import schemas as depth_schemas
 from ..models import FACETS, SORTS, SearchRequest
 from ..opendata import citations
 from ..opendata.exports import DUMP_FIELDS
@@ -135,6 +137,7 @@ def search_parameters(paged: bool = True, default_sort: str = "relevance") -> li
 
 
 def _schemas() -> dict:
+    depth = depth_schemas()
     facet_value = _object(
         {"value": {"type": "string"}, "label": {"type": "string"},
          "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}}
@@ -195,8 +198,11 @@ def _schemas() -> dict:
             "translations": {"type": "array", "items": _ref("Translation")},
             "files": {"type": "array", "items": _ref("File")},
             "url": {"type": "string", "format": "uri"},
+            **depth["practice"],
+            "related": {"type": "array", "items": _ref("RelatedResource")},
         }
     )  # fmt: skip
+    document["required"] = [k for k in document["properties"] if k != "related"]
     attached = _object(
         {"number": {"type": "integer", "minimum": 0, "description": "its place in the list"},
          "name": {"type": "string"}, "type": {"type": "string", "enum": list(FILE_TYPES)},
@@ -211,15 +217,19 @@ def _schemas() -> dict:
             "url": {"type": "string", "format": "uri"}, "type": _nullable("string"),
             "project": _nullable("string"), **lists, "date": _nullable("string"),
             "source": _nullable("string"), "publisher": _nullable("string"),
-            "score": {"type": "number"},
+            "score": {"type": "number"}, **depth["practice"],
         }
     )  # fmt: skip
     dump_types = {"string": {"type": "string"}, "array": _strings()}
-    dumped = _object({name: dump_types[kind] for name, kind, _ in DUMP_FIELDS})
+    dumped = _object(
+        {name: depth["practice"].get(name) or dump_types[kind] for name, kind, _ in DUMP_FIELDS}
+    )
     error = _object(
         {"error": {"type": "string", "description": "what went wrong, as a short code or text"},
          "status": {"type": "integer"},
          "parameter": {"type": "string", "description": "the bad parameter"},
+         "missing": {"type": "array", "items": {"type": "string"},
+                     "description": "ids or slugs that are not in the library (compare)"},
          "request_id": {"type": "string", "description": "names the request in the logs"}},
         ["error", "status"],
     )  # fmt: skip
@@ -241,6 +251,7 @@ def _schemas() -> dict:
         "Document": document, "Record": record, "DumpLine": dumped, "Error": error,
         "CslItem": csl_item, "File": attached,
         **openapi_schemas(),
+        **{k: v for k, v in depth.items() if k != "practice"},
     }  # fmt: skip
 
 
@@ -371,6 +382,7 @@ def _paths() -> dict:
     from ..opendata.statistics import openapi_path
 
     paths["/api/statistics"] = openapi_path(_operation, _json, search_parameters)
+    paths.update(depth_paths(_operation, _json, _error, _ui_parameter))
     paths["/api/openapi.json"] = _operation(
         "openapi",
         "This description",

@@ -98,7 +98,46 @@ def document(doc_id: str):
     doc = service().document(doc_id, language, ui)
     if doc is None:
         abort(404)
+    return jsonify(document_json(doc, ui))
+
+
+PRACTICE_LISTS = ("partners", "target_groups", "results", "funding")
+
+
+def practice_json(practice: dict, ui: str) -> dict:
+    """The practice fields under their contract names, each present (null or [] when the
+    resource gives none); evidence with its label in the interface language."""
+    vocab = service().vocabulary
+    data = {
+        name: practice.get(name, [] if name in PRACTICE_LISTS else None)
+        for name in (
+            "period",
+            "lead",
+            "partners",
+            "target_groups",
+            "results",
+            "funding",
+            "evidence",
+            "transferability",
+        )
+    }
+    evidence = data["evidence"]
+    if evidence:
+        term = vocab.evidence.get(evidence.get("level", ""))
+        data["evidence"] = {
+            "level": evidence.get("level"),
+            "label": term.label(ui) if term else evidence.get("level"),
+            "by": evidence.get("by"),
+            "source": evidence.get("source"),
+        }
+    return data
+
+
+def document_json(doc, ui: str, with_related: bool = True) -> dict:
+    """A resource as /api/documents/<id> gives it (compare uses the same)."""
     data = asdict(doc)
+    data.pop("practice", None)
+    data.update(practice_json(doc.practice, ui))
     data["translations"] = [
         {
             "language": t.language,
@@ -118,7 +157,19 @@ def document(doc_id: str):
             doc_id=doc.id,
             _external=True,
         )
-    return jsonify(data)
+    if with_related:
+        data["related"] = [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "language": hit.language,
+                "url": url_for(
+                    "api.document", doc_id=hit.id, language=hit.language, _external=True
+                ),
+            }
+            for hit in service().related(doc, ui)
+        ]
+    return data
 
 
 @bp.route("/facets/<facet>")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Flask, Response, request, stream_with_context, url_for
 
-from ..api.views import ui_parameter
+from ..api.views import practice_json, ui_parameter
 from ..models import Entry
 from ..params import search_request
 from ..search_ext import service
@@ -26,9 +26,20 @@ FILE_STEM = "roma-inclusion-library"
 CHUNK_CHARS = 32_768
 CSV_COLUMNS = (
     "id", "language", "title", "summary", "type", "projects", "cities", "countries", "themes",
-    "steps", "date", "url", "source", "publisher",
+    "steps", "date", "url", "source", "publisher", "period_start", "period_end", "lead",
+    "partners", "target_groups", "results", "funding", "evidence", "transferability",
 )  # fmt: skip
-LIST_COLUMNS = ("projects", "cities", "countries", "themes", "steps")
+LIST_COLUMNS = ("projects", "cities", "countries", "themes", "steps", "partners", "target_groups")
+PRACTICE_FIELDS = (
+    ("period", "object", "when the practice ran: {start, end}"),
+    ("lead", "string", "the lead organisation"),
+    ("partners", "array", "partner organisations"),
+    ("target_groups", "array", "the groups the practice served"),
+    ("results", "array", "results: {indicator, value, unit, year, source}"),
+    ("funding", "array", "funding: {title, funder, amount, currency, status, year, source}"),
+    ("evidence", "object", "evidence: {level, label, by, source}"),
+    ("transferability", "string", "what another town needs to do the same"),
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How the library's own data may be reused (the texts quoted from sources keep their owners'
 # terms; every record names its source).
@@ -53,6 +64,7 @@ DUMP_FIELDS = (
     ("publisher", "string", "the organisation behind the source"),
     ("url", "string", "the resource's page in the library"),
     ("text", "string", "the whole text, without markup"),
+    *PRACTICE_FIELDS,
 )
 
 
@@ -125,13 +137,27 @@ def record(entry: Entry, ui: str) -> dict:
         "source": entry.source or None,
         "publisher": entry.publisher or None,
         "score": entry.score,
+        **practice_json(entry.practice, ui),
     }
 
 
 def _csv_values(entry: Entry, ui: str) -> list[str]:
     row = record(entry, ui)
+    period = row["period"] or {}
+    row["period_start"], row["period_end"] = period.get("start"), period.get("end")
+    row["results"] = "; ".join(
+        f"{r['indicator']}: {r['value']}" + (f" {r['unit']}" if r.get("unit") else "")
+        + (f" ({r['year']})" if r.get("year") else "")
+        for r in row["results"]
+    )  # fmt: skip
+    row["funding"] = "; ".join(
+        " ".join(str(x) for x in (f["title"], f.get("funder"), f.get("amount"),
+                                  f.get("currency"), f.get("year")) if x not in (None, ""))
+        for f in row["funding"]
+    )  # fmt: skip
+    row["evidence"] = row["evidence"]["level"] if row["evidence"] else None
     return [
-        ";".join(row[c]) if c in LIST_COLUMNS else (row[c] if row[c] is not None else "")
+        ";".join(row[c]) if c in LIST_COLUMNS else (str(row[c]) if row[c] is not None else "")
         for c in CSV_COLUMNS
     ]
 
@@ -210,10 +236,17 @@ def library_jsonl():
     ui = ui_parameter()
     documents = service().every_document()
 
+    practice_names = {name for name, _, _ in PRACTICE_FIELDS}
+
     def lines():
         for doc in documents:
+            practice = practice_json(doc.practice, ui)
             row = {
-                name: resource_url(doc, ui) if name == "url" else getattr(doc, name)
+                name: resource_url(doc, ui)
+                if name == "url"
+                else practice[name]
+                if name in practice_names
+                else getattr(doc, name)
                 for name, _, _ in DUMP_FIELDS
             }
             yield json.dumps(row, ensure_ascii=False) + "\n"

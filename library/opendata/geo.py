@@ -1,5 +1,5 @@
 """Where things are on the statistics page's map: the Europe outline shipped in
-library/data/europe.json and the city coordinates (`lat`, `lon`) of content/cities.yml.
+library/data/europe.json and the city coordinates (`lat`, `lon`) of the register and the profiles.
 
 The projection is Lambert azimuthal equal-area centred on Europe (as EPSG:3035 is), scaled to
 the outline's frame; library/data/outline.py derives the outline with the same function.
@@ -13,8 +13,6 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "europe.json"
 CENTRE = (10.0, 52.0)  # lon, lat
@@ -55,27 +53,15 @@ def outline() -> Outline:
     return Outline(data["width"], data["height"], data["countries"])
 
 
-def city_coordinates(content_dir: Path) -> dict[str, tuple[float, float]]:
-    """slug -> (lat, lon) for the cities of content_dir/cities.yml that carry both."""
-    path = Path(content_dir) / "cities.yml"
-    return _read_coordinates(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+def city_coordinates(vocab) -> dict[str, tuple[float, float]]:
+    """slug -> (lat, lon) for the cities of the register and the profiles that carry both."""
+    return {
+        slug: (city.lat, city.lon)
+        for slug, city in vocab.cities.items()
+        if city.lat is not None and city.lon is not None
+    }
 
 
-@cache
-def _read_coordinates(path: str, _stamp: int) -> dict[str, tuple[float, float]]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return {}
-    found = {}
-    for entry in data.get("cities") or [] if isinstance(data, dict) else []:
-        if not isinstance(entry, dict):
-            continue
-        lat, lon = entry.get("lat"), entry.get("lon")
-        if _number(lat) and _number(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
-            found[str(entry.get("slug"))] = (float(lat), float(lon))
-    return found
-
-
-def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def inside(x: float, y: float) -> bool:
+    """Whether a projected point falls within the map's frame."""
+    return 0 <= x <= WIDTH and 0 <= y <= height()

@@ -65,12 +65,40 @@ def json_ld(doc: Document, url: str, ui: str) -> dict:
                for c in doc.countries]  # fmt: skip
     if places:
         data["spatialCoverage"] = places
+    data.update(_practice_ld(doc.practice))
     if doc.translations:
         data["workTranslation"] = [
             {"@type": "CreativeWork", "inLanguage": t.language, "name": t.title,
              "url": url_for("pages.resource", doc_id=doc.id, language=t.language,
                             _external=True)}
             for t in doc.translations
+        ]  # fmt: skip
+    return data
+
+
+def _practice_ld(practice: dict) -> dict:
+    """A practice in depth in schema.org terms: when, who led it, with whom, for whom, who
+    paid."""
+    data = {}
+    period = practice.get("period") or {}
+    if period:
+        data["temporalCoverage"] = f"{period.get('start', '..')}/{period.get('end', '..')}"
+    if practice.get("lead"):
+        data["producer"] = {"@type": "Organization", "name": practice["lead"]}
+    if practice.get("partners"):
+        data["contributor"] = [{"@type": "Organization", "name": p} for p in practice["partners"]]
+    if practice.get("target_groups"):
+        data["audience"] = [{"@type": "Audience", "audienceType": g}
+                            for g in practice["target_groups"]]  # fmt: skip
+    funders = [row for row in practice.get("funding") or [] if row.get("funder")]
+    if funders:
+        data["funding"] = [
+            {"@type": "Grant", "name": row["title"],
+             "funder": {"@type": "Organization", "name": row["funder"]},
+             **({"amount": {"@type": "MonetaryAmount", "value": row["amount"],
+                            "currency": row["currency"]}}
+                if row.get("amount") is not None and row.get("currency") else {})}
+            for row in funders
         ]  # fmt: skip
     return data
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -142,7 +142,7 @@ def _cities(page: SearchPage, ui: str) -> list[tuple[CityRow, tuple[float, float
     from ..search import facet_label
 
     vocab = service().vocabulary
-    where = geo.city_coordinates(current_app.config["CONTENT_DIR"])
+    where = geo.city_coordinates(service().vocabulary)
     result = []
     for c in sorted(page.facets.get("city", []), key=lambda c: (-c.count, c.label)):
         if not c.count:
@@ -180,7 +180,7 @@ def statistics_json():
     ui = ui_parameter()
     page = _search_page(ui)
     rows, cols, counts = service().matrix(page.request, *MATRIX)
-    where = geo.city_coordinates(current_app.config["CONTENT_DIR"])
+    where = geo.city_coordinates(service().vocabulary)
     return jsonify(
         {
             "total": page.total,

@@ -26,6 +26,7 @@ FACET_PAGES = {
     "language": "languages",
     "year": "years",
     "step": "steps",
+    "evidence": "evidence",
 }
 FACET_BY_PAGE = {v: k for k, v in FACET_PAGES.items()}
 VISIBLE_VALUES = 8

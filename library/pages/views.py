@@ -5,12 +5,13 @@ Views parse arguments, call the search service and render; templates get plain d
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import i18n
+from ..cities.views import city_page
 from ..models import FACETS, SearchRequest
 from ..params import search_request
 from ..search import facet_label
@@ -26,6 +27,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(root)
     app.context_processor(_page_context)
+    app.add_template_filter(source_host)
+
+
+def source_host(url: str) -> str:
+    """The site a source address points to, for a short link text (www. left off)."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def _page_context() -> dict:
@@ -143,7 +151,7 @@ def resource(doc_id: str):
     )
 
 
-@bp.route("/<any(themes,cities,countries,projects,types,languages,years,steps):section>/")
+@bp.route("/<any(themes,cities,countries,projects,types,languages,years,steps,evidence):section>/")
 def browse(section: str):
     facet = presenter.FACET_BY_PAGE[section]
     counts = service().counts(facet, i18n.ui_language())
@@ -153,17 +161,16 @@ def browse(section: str):
     )
 
 
-@bp.route("/<any(themes,cities,countries,projects,types,languages,years,steps):section>/<value>")
+@bp.route(
+    "/<any(themes,cities,countries,projects,types,languages,years,steps,evidence):section>/<value>"
+)
 def browse_value(section: str, value: str):
     facet = presenter.FACET_BY_PAGE[section]
     ui = i18n.ui_language()
     vocab = service().vocabulary
     intro = {"facet": facet, "value": value}
     if facet == "city":
-        city = vocab.cities.get(value)
-        if city is None and not _known_value(facet, value):
-            abort(404)
-        intro["city"] = city
+        return city_page(value, value in vocab.cities or _known_value(facet, value))
     elif facet == "project" and value in vocab.projects:
         intro["project"] = vocab.projects[value]
     elif not _known_value(facet, value):

@@ -11,7 +11,13 @@ from ..models import FacetCount
 
 def facet_label(vocab: Vocabulary, facet: str, value: str, ui: str) -> str:
     """A facet value as the visitor should read it, in the UI language."""
-    kinds = {"theme": "themes", "type": "types", "project": "projects", "step": "steps"}
+    kinds = {
+        "theme": "themes",
+        "type": "types",
+        "project": "projects",
+        "step": "steps",
+        "evidence": "evidence",
+    }
     if facet in kinds:
         term = vocab.kind(kinds[facet]).get(value)
         return term.label(ui) if term else value
@@ -28,8 +34,9 @@ def facet_label(vocab: Vocabulary, facet: str, value: str, ui: str) -> str:
 def sort_facet(facet: str, values: list[FacetCount], vocab: Vocabulary) -> list[FacetCount]:
     if facet == "year":
         return sorted(values, key=lambda v: v.value, reverse=True)
-    if facet == "step":
-        order = {s.slug: s.order or 99 for s in vocab.steps.values()}
+    if facet in ("step", "evidence"):
+        terms = vocab.steps if facet == "step" else vocab.evidence
+        order = {s.slug: s.order or 99 for s in terms.values()}
         return sorted(values, key=lambda v: (order.get(v.value, 99), v.label))
     return sorted(values, key=lambda v: (-v.count, v.label.casefold()))
 

@@ -415,6 +415,7 @@ def _entry(stored: dict, score: float) -> Entry:
         source=stored.get("source", ""),
         publisher=stored.get("publisher", ""),
         score=round(score, 4),
+        practice=_practice(stored),
     )
 
 
@@ -433,7 +434,16 @@ def _document(stored: dict, translations: list[Translation]) -> Document:
             FileLink(i, f["name"], f["type"], int(f["size"]), len(f.get("pages") or ()))
             for i, f in enumerate(_files(stored))
         ],
+        practice=_practice(stored),
     )
+
+
+def _practice(stored: dict) -> dict:
+    try:
+        found = json.loads(stored.get("practice") or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _files(stored: dict) -> list[dict]:

@@ -11,8 +11,8 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from indexer.contract.profiles import load as load_vocabulary
 from indexer.contract.vocabulary import Vocabulary
-from indexer.contract.vocabulary import load as load_vocabulary
 
 from .. import i18n
 from ..models import Document, Hit, SearchRequest
