@@ -184,7 +184,7 @@ def test_journeys_are_recomputed_from_the_milestones(client):
         return n if n >= 0 else None
 
     expected = {}
-    pairs = list(zip(order, order[1:])) + [(order[0], x) for x in order[2:]]
+    pairs = list(zip(order, order[1:], strict=False)) + [(order[0], x) for x in order[2:]]
     for a, b in pairs:
         values = [months(j[a], j[b]) for j in journeys.values() if a in j and b in j]
         values = [v for v in values if v is not None]

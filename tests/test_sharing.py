@@ -551,3 +551,46 @@ def test_an_editor_edits_the_submission_and_chooses_its_file_name(share, share_a
 def test_the_preview_endpoint_needs_the_token(share):
     share.get("/en/share")
     assert share.post("/en/share/preview", data={"body": "x"}).status_code == 400
+
+
+def test_practice_rows_are_added_without_script_and_published(share, share_app):
+    """The form offers one blank row of results and of funding; "Add a row" shows the form
+    again with the filled row kept and a new blank one; the published file carries them."""
+    html = share.get("/en/share").get_data(as_text=True)
+    assert 'name="results-0-indicator"' in html and 'name="results-1-indicator"' not in html
+    rows_filled = {
+        "results-0-indicator": "families rehoused",
+        "results-0-value": "40",
+        "results-0-year": "2012",
+        "funding-0-title": "Housing for all",
+        "funding-0-amount": "120 000",
+        "funding-0-currency": "EUR",
+        "funding-0-status": "approved",
+        "period_start": "2010-07",
+        "lead": "City of Karviná",
+        "partners": "Local support group\nSchools",
+        "evidence": "promising",
+        "evidence_by": "An evaluator",
+    }
+    data = form_values(share, "/en/share") | PRACTICE | rows_filled | {"action": "preview"}
+    again = share.post("/en/share", data=data).get_data(as_text=True)
+    assert 'name="results-1-indicator"' in again and 'value="families rehoused"' in again
+    assert 'name="funding-1-title"' in again
+    wrong = send(share, ui="en", **(rows_filled | {"funding-0-currency": "EURO"}))
+    assert wrong.status_code == 422 and "EURO" in wrong.get_data(as_text=True)
+    assert send(share, ui="en", title="Rows kept", **rows_filled).status_code == 303
+    signed_in(share_app, share)
+    _publish(share, 1)
+    content = Path(share_app.config["CONTENT_DIR"])
+    (published,) = (content / "shared").glob("rows-kept.*.md")
+    from indexer.contract.validate import validate
+    from indexer.contract.vocabulary import load as load_vocabulary
+    from indexer.source.readers import SourceFile, read
+
+    doc, _ = read(SourceFile(published.relative_to(content).as_posix(), published))
+    resource, problems = validate(doc, load_vocabulary(content)[0])
+    assert not [p for p in problems if p.field in ("results", "funding", "evidence")]
+    assert resource.results == [{"indicator": "families rehoused", "value": 40, "year": 2012}]
+    assert resource.funding[0]["amount"] == 120000 and resource.funding[0]["currency"] == "EUR"
+    assert resource.evidence == {"level": "promising", "by": "An evaluator"}
+    assert resource.partners == ["Local support group", "Schools"]

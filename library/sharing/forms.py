@@ -21,7 +21,22 @@ from ..search import facet_label
 
 TEXT_FIELDS = ("title", "summary", "type", "date", "source", "publisher", "language")
 LIST_FIELDS = ("project", "cities", "countries", "themes", "steps")
-FIELDS = (*TEXT_FIELDS, *LIST_FIELDS)
+# A practice in depth: plain texts, one-per-line lists, and repeatable rows whose inputs are
+# named ROWS-N-KEY (results-0-indicator); a blank row is ignored, and the form always offers
+# one more, so rows are added without script (the "Add a row" button re-shows the form).
+PRACTICE_TEXTS = ("lead", "transferability")
+PRACTICE_LINES = ("partners", "target_groups")
+ROW_FIELDS = {
+    "results": ("indicator", "value", "unit", "year", "source"),
+    "funding": ("title", "funder", "amount", "currency", "status", "year", "source"),
+}
+NUMBER_KEYS = ("value", "amount", "year")
+MAX_FORM_ROWS = 20
+MAX_PRACTICE_CHARS = 2000
+PRACTICE_FIELDS = (
+    "period", *PRACTICE_TEXTS, *PRACTICE_LINES, *ROW_FIELDS, "evidence",
+)  # fmt: skip
+FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, *PRACTICE_FIELDS)
 ALIASES = {"project": "projects"}  # also accepted as the form field's name
 CONTACT_FIELDS = ("organisation", "name", "email")
 MAX_BODY_CHARS = 200_000
@@ -43,6 +58,16 @@ class Draft:
     def values(self, name: str) -> list[str]:
         value = self.fields.get(name)
         return value if isinstance(value, list) else ([value] if value else [])
+
+    def rows(self, name: str) -> list[dict]:
+        """The rows given, then one blank row to fill."""
+        given = [r for r in self.fields.get(name) or [] if isinstance(r, dict)]
+        return [*given, {}][:MAX_FORM_ROWS]
+
+    def part(self, name: str, key: str) -> str:
+        """One key of a mapping field (period start, evidence level) as text."""
+        value = self.fields.get(name)
+        return str(value.get(key, "")) if isinstance(value, dict) else ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,7 @@ def from_form(form) -> Draft:
         clean = list(dict.fromkeys(v.strip() for v in items if v and v.strip()))
         if clean:
             fields[name] = clean
+    fields.update(_practice(form))
     body = str(form.get("body", "")).replace("\r\n", "\n").replace("\r", "\n")
     contact = {
         name: " ".join(str(form.get(f"contact_{name}", "")).split())[:MAX_CONTACT_CHARS]
@@ -96,6 +122,52 @@ def from_form(form) -> Draft:
     }
     contact["public"] = form.get("contact_public") == "yes"
     return Draft(fields, body, contact)
+
+
+def _one_line(value) -> str:
+    return " ".join(str(value or "").split())[:MAX_PRACTICE_CHARS]
+
+
+def _number_or_text(text: str):
+    """Digits as a number (so the published file holds 40, not '40'); anything else as typed,
+    for the validator to name."""
+    plain = text.replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"-?\d+", plain):
+        return int(plain)
+    if re.fullmatch(r"-?\d+\.\d+", plain):
+        return float(plain)
+    return text
+
+
+def _practice(form) -> dict:
+    """The practice fields of a submitted form, in the shapes the front matter takes."""
+    found: dict = {}
+    period = {k: _one_line(form.get(f"period_{k}")) for k in ("start", "end")}
+    if any(period.values()):
+        found["period"] = {k: v for k, v in period.items() if v}
+    for name in PRACTICE_TEXTS:
+        value = _one_line(form.get(name))
+        if value:
+            found[name] = value
+    for name in PRACTICE_LINES:
+        lines = str(form.get(name, "")).splitlines()[:MAX_FORM_ROWS]
+        clean = list(dict.fromkeys(_one_line(v) for v in lines if v.strip()))
+        if clean:
+            found[name] = clean
+    for name, keys in ROW_FIELDS.items():
+        rows = []
+        for n in range(MAX_FORM_ROWS):
+            row = {k: _one_line(form.get(f"{name}-{n}-{k}")) for k in keys}
+            row = {k: _number_or_text(v) if k in NUMBER_KEYS else v for k, v in row.items() if v}
+            if row:
+                rows.append(row)
+        if rows:
+            found[name] = rows
+    level = _one_line(form.get("evidence"))
+    if level:
+        by = _one_line(form.get("evidence_by"))
+        found["evidence"] = {"level": level, **({"by": by} if by else {})}
+    return found
 
 
 def field_labels() -> dict[str, str]:
@@ -115,6 +187,14 @@ def field_labels() -> dict[str, str]:
         "body": _("Text"),
         "attachments": _("Attachments"),
         "contact_email": _("E-mail"),
+        "period": _("Period"),
+        "lead": _("Lead organisation"),
+        "partners": _("Partners"),
+        "target_groups": _("Target groups"),
+        "results": _("Results"),
+        "funding": _("Funding"),
+        "evidence": _("Evidence"),
+        "transferability": _("Transferability"),
         "slug": _("File name"),
     }
 
@@ -178,7 +258,14 @@ def value_label(vocab: Vocabulary, name: str, value: str, ui: str) -> str:
 
 def choices(vocab: Vocabulary, ui: str) -> dict[str, list[Choice]]:
     """Every list the form offers, labelled and sorted in the interface language."""
-    terms = {"type": "types", "project": "projects", "themes": "themes", "steps": "steps"}
+    terms = {
+        "type": "types",
+        "project": "projects",
+        "themes": "themes",
+        "steps": "steps",
+        "evidence": "evidence",
+        "status": "statuses",
+    }
     found: dict[str, list[Choice]] = {}
     for name, kind in terms.items():
         items = vocab.kind(kind).values()
