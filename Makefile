@@ -45,6 +45,7 @@ extract: setup
 
 bench: setup
 	$(BIN)/python -m tests.benchmarks.relevance
+	$(BIN)/python -m tests.benchmarks.shipped
 	$(BIN)/python -m tests.benchmarks.speed
 
 # axe-core (accessibility rules) for the browser tests, installed once from the npm registry.

@@ -21,6 +21,7 @@ from .profiles import CityProfile, profile, similar
 pages = i18n.prefixed(Blueprint("cities", __name__, url_prefix="/<ui>"))
 api = Blueprint("cities_api", __name__, url_prefix="/api")
 CITY_RESOURCES = 20
+MAP_SPAN = 160  # SVG units of the Europe map shown around a city (about 1,500 km)
 MAX_FILTER_VALUES = 20
 
 
@@ -134,12 +135,10 @@ def small_map(city: CityProfile) -> Markup | None:
     x, y = geo.project(city.lon, city.lat)
     if not geo.inside(x, y):
         return None
-    outline = geo.outline()
+    window, near = geo.around(x, y, MAP_SPAN)
     point = charts.Point(city.name, 1, x, y)
     title = _("Where %(city)s is", city=city.name)
-    return charts.point_map(
-        outline.countries, outline.width, outline.height, [point], {city.country}, title
-    )
+    return charts.point_map(near, window[2], window[3], [point], {city.country}, title, window)
 
 
 # -- pages -------------------------------------------------------------------------------------

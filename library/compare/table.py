@@ -122,7 +122,7 @@ def resource_rows(docs: list, vocab: Vocabulary, ui: str) -> list[Row]:
         Row(_("Lead organisation"), [d.practice.get("lead", "") for d in docs]),
         Row(_("Partners"), [_join(d.practice.get("partners") or []) for d in docs]),
         Row(_("Target groups"), [_join(d.practice.get("target_groups") or []) for d in docs]),
-        Row(_("Results"), [results(d.practice.get("results") or []) for d in docs]),
+        Row(_("Reported results"), [results(d.practice.get("results") or []) for d in docs]),
         Row(_("Funding"), [f[0] for f in funding]),
         Row(_("Funding in total"), [f[1] for f in funding]),
         Row(_("Evidence"), [evidence(d.practice.get("evidence")) for d in docs]),

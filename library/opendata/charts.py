@@ -45,9 +45,11 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _svg(width: float, height: float, title: str, body: str, kind: str) -> Markup:
+def _svg(
+    width: float, height: float, title: str, body: str, kind: str, x: float = 0, y: float = 0
+) -> Markup:
     return Markup(
-        f'<svg class="chart chart-{kind}" viewBox="0 0 {width:g} {height:g}" role="img" '
+        f'<svg class="chart chart-{kind}" viewBox="{x:g} {y:g} {width:g} {height:g}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
         f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>{body}</svg>'
     )
@@ -113,10 +115,10 @@ def timeline(years: list[tuple[int, int]], title: str) -> Markup:
 
 def point_map(
     countries: dict[str, str], width: float, height: float, points: list[Point], shaded: set[str],
-    title: str,
+    title: str, window: tuple[float, float, float, float] | None = None,
 ) -> Markup:  # fmt: skip
     """Country outlines (those in shaded drawn darker) and a circle per point, its area
-    proportional to its count."""
+    proportional to its count; window (x, y, width, height) shows a part of the frame."""
     land = "".join(
         f'<path class="land{" shaded" if code in shaded else ""}" d="{d}"/>'
         for code, d in countries.items()
@@ -127,6 +129,10 @@ def point_map(
         f'cx="{p.x:.1f}" cy="{p.y:.1f}" r="{_radius(p.count, top):.1f}"/></g>'
         for p in sorted(points, key=lambda p: -p.count)
     )
+    if window is not None:
+        x, y, width, height = window
+        frame = f'<rect class="sea" x="{x:g}" y="{y:g}" width="{width:g}" height="{height:g}"/>'
+        return _svg(width, height, title, frame + land + dots, "map", x, y)
     frame = f'<rect class="sea" x="0" y="0" width="{width:g}" height="{height:g}"/>'
     return _svg(width, height, title, frame + land + dots, "map")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -60,6 +61,34 @@ def city_coordinates(vocab) -> dict[str, tuple[float, float]]:
         for slug, city in vocab.cities.items()
         if city.lat is not None and city.lon is not None
     }
+
+
+@cache
+def _boxes() -> dict[str, tuple[float, float, float, float]]:
+    """Each outline's bounding box (left, top, right, bottom) in SVG units."""
+    found = {}
+    for code, d in outline().countries.items():
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        found[code] = (min(xs), min(ys), max(xs), max(ys))
+    return found
+
+
+def around(x: float, y: float, span: float) -> tuple[tuple[float, float, float, float], dict]:
+    """A window of span × span/1.4 units centred on (x, y), and the outlines that reach it."""
+    w, h = span, span / 1.4
+    left, top = x - w / 2, y - h / 2
+    near = {
+        code: d
+        for code, d in outline().countries.items()
+        if not (
+            _boxes()[code][2] < left
+            or _boxes()[code][0] > left + w
+            or _boxes()[code][3] < top
+            or _boxes()[code][1] > top + h
+        )
+    }
+    return (left, top, w, h), near
 
 
 def inside(x: float, y: float) -> bool:

@@ -191,7 +191,7 @@ def field_labels() -> dict[str, str]:
         "lead": _("Lead organisation"),
         "partners": _("Partners"),
         "target_groups": _("Target groups"),
-        "results": _("Results"),
+        "results": _("Reported results"),
         "funding": _("Funding"),
         "evidence": _("Evidence"),
         "transferability": _("Transferability"),

@@ -28,6 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 VOCABULARY_FILES = ("vocabulary.yml", "cities.yml")
+PROFILES = "cities"  # the city profiles, copied as they are
 FOLDERS = 20
 MIN_WORDS, MAX_WORDS = 150, 1500
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -67,12 +68,14 @@ def split_front_matter(text: str) -> tuple[dict | None, str]:
 
 
 def content_files(content: Path) -> list[Path]:
-    """Markdown files the indexer would read: not in `_`/`.` folders, not READMEs."""
+    """Markdown files the indexer would read as resources: not in `_`/`.` folders, not
+    READMEs, not the city profiles of `cities/`."""
     return [
         path
         for path in sorted(content.rglob("*.md"))
         if path.name != "README.md"
         and not any(part.startswith(("_", ".")) for part in path.relative_to(content).parts)
+        and path.relative_to(content).parts[0] != PROFILES
     ]
 
 
@@ -167,6 +170,8 @@ def generate(out: Path, files: int, broken: float = 0.02, seed: int = 1) -> Corp
     out.mkdir(parents=True, exist_ok=True)
     for name in VOCABULARY_FILES:
         shutil.copy(CONTENT / name, out / name)
+    if (CONTENT / PROFILES).is_dir():
+        shutil.copytree(CONTENT / PROFILES, out / PROFILES, dirs_exist_ok=True)
     folders = [out / f"part-{n:02d}" for n in range(min(FOLDERS, max(files, 1)))]
     for folder in folders:
         folder.mkdir(exist_ok=True)

@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             if p.name != "README.md"
             and not p.name.startswith("broken")  # the generator's faulty files stay rejected
             and not any(part.startswith(("_", ".")) for part in p.relative_to(content).parts)
+            and p.relative_to(content).parts[0] != "cities"  # profiles are not resources
         )
         original = target.read_bytes()
         print(
