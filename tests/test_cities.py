@@ -297,3 +297,12 @@ def test_new_city_writes_a_profile_the_check_accepts(tmp_path, fixture_content):
     assert [p.field for p in mine] == ["body"]  # only the places still to fill
     assert main(["new", "city", "--language", "xx", "--city", "Sopot",
                  "--content", str(content)]) == 2  # fmt: skip
+
+
+def test_contributor_page_describes_profiles_and_serves_the_city_template(client):
+    html = client.get("/en/contribute").get_data(as_text=True)
+    assert 'id="profile-field-milestones"' in html and 'id="profile-field-roma_population"' in html
+    assert 'id="vocabulary-evidence"' in html
+    template = client.get("/en/contribute/template/city.md?language=bg&city=Sopot")
+    assert template.status_code == 200 and 'country: "BG"' in template.get_data(as_text=True)
+    assert client.get("/en/contribute/template/city.md?language=zz").status_code == 400

@@ -132,8 +132,9 @@ def parse_cities(value, vocab):
             issues.append(
                 (
                     f"unknown city '{written}', kept as written ({tip}to give it a country, "
-                    "add it to content/cities.yml; `python -m indexer check` prints an entry "
-                    "to paste)",
+                    "write its profile with `python -m indexer new city --city NAME "
+                    "--language LL`, or add it to content/cities.yml: `python -m indexer "
+                    "check` prints an entry to paste)",
                     i,
                 )
             )

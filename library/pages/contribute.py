@@ -16,8 +16,10 @@ from flask import Blueprint, Flask, Response, abort, render_template, request, u
 from flask_babel import gettext as _
 
 from indexer.contract.fields import FIELDS
+from indexer.contract.profiles import PROFILE_FIELDS
 from indexer.contract.validate import validate
 from indexer.contract.vocabulary import EXTRA_LANGUAGES, Vocabulary, language_codes
+from indexer.profile_starter import city_template
 from indexer.source.readers import SourceFile, read
 from indexer.starter import VALUE_SOURCES, Starter, StarterError, starter
 
@@ -29,6 +31,7 @@ from . import presenter
 
 bp = i18n.prefixed(Blueprint("contribute", __name__, url_prefix="/<ui>"))
 MAX_CITIES = 10
+CITY_TEMPLATE = "city"  # /contribute/template/city.md: a city profile (content/cities/)
 MAX_VALUE_CHARS = 80
 # A file with typical mistakes; the page shows what the check says about it.
 EXAMPLE_PATH = "practices/my-town-housing.en.md"
@@ -99,6 +102,9 @@ def page():
         templates=template_blocks(vocab, ui),
         example_errors=example_errors(vocab),
         example_command=example_command(vocab, ui),
+        profile_fields=[(f.name, f.required, f.expected) for f in PROFILE_FIELDS],
+        city_template=city_template(vocab, ui, min(vocab.cities) if vocab.cities else "[[city]]"),
+        city_template_url=url_for("contribute.template", type_slug=CITY_TEMPLATE, language=ui),
         language_links=presenter.language_switch(
             "contribute.page", {}, request.args, i18n.supported()
         ),
@@ -108,7 +114,7 @@ def page():
 @bp.route("/contribute/template/<type_slug>.md")
 def template(type_slug: str):
     vocab = service().vocabulary
-    if type_slug not in vocab.types:
+    if type_slug not in vocab.types and type_slug != CITY_TEMPLATE:
         abort(404)
     language = (request.args.get("language") or i18n.ui_language()).strip().lower()
     if language not in language_codes():
@@ -117,7 +123,10 @@ def template(type_slug: str):
     if len(cities) > MAX_CITIES or any(len(c) > MAX_VALUE_CHARS for c in cities):
         raise BadParameter("city", f"at most {MAX_CITIES} cities of {MAX_VALUE_CHARS} characters")
     try:
-        text = starter(vocab, Starter(type_slug, language, tuple(cities)))
+        if type_slug == CITY_TEMPLATE:
+            text = city_template(vocab, language, cities[0] if cities else "[[city]]")
+        else:
+            text = starter(vocab, Starter(type_slug, language, tuple(cities)))
     except StarterError as err:
         raise BadParameter("city", str(err)) from None
     response = Response(text, mimetype="text/markdown")
@@ -137,6 +146,7 @@ TABLE_OF_SOURCE = {
     "types": "types",
     "projects": "programmes",
     "steps": "steps",
+    "evidence": "evidence",
     "countries": "countries",
     "cities": "cities",
     "languages": "languages",
@@ -175,10 +185,24 @@ def vocabulary_tables(vocab: Vocabulary, ui: str) -> list[VocabularyTable]:
         _terms("types", _("Types"), "type", vocab.types.values(), ui),
         _terms("programmes", _("Programmes"), "project", vocab.projects.values(), ui),
         _terms("steps", _("ROMACT steps"), "steps", steps, ui),
+        _terms("evidence", _("Evidence"), "evidence", _ordered(vocab.evidence), ui),
+        _terms("milestones", _("Kinds of milestone"), "milestones", vocab.milestones.values(), ui),
+        _terms(
+            "methods",
+            _("Methods of a Roma population figure"),
+            "roma_population",
+            vocab.methods.values(),
+            ui,
+        ),  # fmt: skip
+        _terms("statuses", _("Funding status"), "funding", vocab.statuses.values(), ui),
         _countries(vocab, ui),
         _cities(vocab, ui),
         _languages(vocab, ui),
     ]
+
+
+def _ordered(terms: dict) -> list:
+    return sorted(terms.values(), key=lambda t: t.order or 99)
 
 
 def _terms(key: str, title: str, field: str, terms, ui: str) -> VocabularyTable:
