@@ -190,6 +190,8 @@ def _schemas() -> dict:
             "id": {"type": "string"}, "language": {"type": "string"},
             "title": {"type": "string"}, "summary": {"type": "string"},
             "type": {"type": "string"}, **lists, "date": {"type": "string"},
+            "project": {**_nullable("string"),
+                        "description": "the first of `projects`, as search results give it"},
             "html": {"type": "string", "description": "sanitised HTML of the body"},
             "text": {"type": "string"}, "source": {"type": "string"},
             "publisher": {"type": "string"}, "path": {"type": "string"},
@@ -222,7 +224,11 @@ def _schemas() -> dict:
     )  # fmt: skip
     dump_types = {"string": {"type": "string"}, "array": _strings()}
     dumped = _object(
-        {name: depth["practice"].get(name) or dump_types[kind] for name, kind, _ in DUMP_FIELDS}
+        {
+            name: depth["practice"].get(name)
+            or (_nullable("string") if name == "project" else dump_types[kind])
+            for name, kind, _ in DUMP_FIELDS
+        }
     )
     error = _object(
         {"error": {"type": "string", "description": "what went wrong, as a short code or text"},

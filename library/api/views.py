@@ -137,6 +137,7 @@ def document_json(doc, ui: str, with_related: bool = True) -> dict:
     """A resource as /api/documents/<id> gives it (compare uses the same)."""
     data = asdict(doc)
     data.pop("practice", None)
+    data["project"] = doc.projects[0] if doc.projects else None  # as /api/search names it
     data.update(practice_json(doc.practice, ui))
     data["translations"] = [
         {

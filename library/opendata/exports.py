@@ -54,6 +54,7 @@ DUMP_FIELDS = (
     ("title", "string", "title"),
     ("summary", "string", "one or two sentences"),
     ("type", "string", "resource type slug from the vocabulary"),
+    ("project", "string", "the first programme slug, as search results give it"),
     ("projects", "array", "programme slugs"),
     ("cities", "array", "city slugs from the city register"),
     ("countries", "array", "ISO 3166-1 alpha-2 codes"),
@@ -246,6 +247,8 @@ def library_jsonl():
                 if name == "url"
                 else practice[name]
                 if name in practice_names
+                else (doc.projects[0] if doc.projects else None)
+                if name == "project"
                 else getattr(doc, name)
                 for name, _, _ in DUMP_FIELDS
             }

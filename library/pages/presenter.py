@@ -170,10 +170,23 @@ def without_title(body: str, title: str) -> str:
     if found is None:
         return body
     heading = html.unescape(_TAG.sub("", found.group(2)))
-    if _comparable(heading) != _comparable(title):
+    if not repeats(heading, title):
         return body
     return body[found.end() :]
 
 
+def repeats(heading: str, title: str) -> bool:
+    """Whether a heading says the title again: the same words, or a shortened form of it (the
+    title's beginning, or the title without what follows a colon, a dash or a bracket)."""
+    a, b = _comparable(heading), _comparable(title)
+    if not a:
+        return False
+    if a == b:
+        return True
+    words = a.split()
+    return len(words) >= 2 and b.startswith(a) and (len(b) == len(a) or not b[len(a)].isalnum())
+
+
 def _comparable(text: str) -> str:
-    return " ".join(fold(text).casefold().split()).strip(" .:")
+    text = re.sub(r"[^\w\s]", " ", fold(text).casefold())
+    return " ".join(text.split())

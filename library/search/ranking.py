@@ -2,8 +2,8 @@
 
 Documents are ordered by score (ties by document number, as Whoosh does) or by a sort column;
 the first document of each resource stands for it, and is swapped for another version of the
-same resource in a preferred language (the query's, then the interface's) when that version is
-among the results too. Only the
+same resource in a preferred language (see the service: the query's when that version matched,
+then the interface's, then English). Only the
 top of the order is sorted: a few times the page's depth, widened until enough resources come.
 """
 
@@ -65,6 +65,8 @@ def _first_per_resource(
 
 
 def _preferred(snapshot: Snapshot, doc: int, docs: np.ndarray, prefer: list[np.ndarray]) -> int:
+    """The first version of doc's resource that a preference mask holds (the masks say which
+    versions may stand in: matched ones, or any that passes the filters), else doc."""
     versions = None
     for mask in prefer:
         if mask[doc]:
@@ -72,6 +74,6 @@ def _preferred(snapshot: Snapshot, doc: int, docs: np.ndarray, prefer: list[np.n
         if versions is None:
             versions = snapshot.versions(int(snapshot.resource[doc])).tolist()
         for version in versions:
-            if docs[version] and mask[version]:
+            if mask[version]:
                 return version
     return doc

@@ -165,15 +165,19 @@ class SearchService:
         """(the query with its unknown words corrected, how many resources that finds), when it
         finds more than the query did; else (None, 0)."""
         words = query.content_words
-        lang = query.language or suggest.query_language(snap, words, request.ui_language)
-        corrected = suggest.corrections(snap, words, lang)
+        ui = request.ui_language
+        lang = query.language or suggest.query_language(snap, words, ui)
+        sure = any(suggest.knows(snap, lang, w) for w in words)
+        corrected = suggest.corrections(snap, words, lang, ui, sure)
         if corrected is None:
             return None, 0
         text = _replace_words(request.q, parsed.words, corrected)
         again = self._plan(snap, querytext.parse(text), self.vocabulary, request.ui_language)
         found = matching.match(snap, again)
         better = snap.count_resources(facets.apply(found.docs, facets.filter_masks(snap, filters)))
-        if better > total:
+        # More resources, or as many found by the words themselves where the query's came only
+        # from a looser match (the first letters, another script).
+        if better > total or (better and better == total and corrected):
             return text, better
         return None, 0
 
@@ -194,19 +198,24 @@ class SearchService:
     def _page_hits(self, snap, query, found, filtered, request: SearchRequest) -> list[Hit]:
         if not filtered.any():
             return []
-        languages = [request.ui_language]
-        if query.language and query.content_words:
-            languages = list(dict.fromkeys((query.language, request.ui_language)))
         limit = request.page * request.per_page
         sort = request.sort
         if sort == "relevance" and not query.has_text:
             sort = "newest"
-        prefer = [filtered & self._language_mask(snap, lang) for lang in languages]
+        # The reader's version: the query's language when that version matched, else the
+        # interface language's version, else the English one, else the one found.
+        fallback = [
+            filtered & self._language_mask(snap, lang)
+            for lang in dict.fromkeys((request.ui_language, "en"))
+        ]
+        asked = query.language if query.language and query.content_words else None
+        matched_in_query = (
+            [filtered & found.docs & self._language_mask(snap, asked)] if asked else []
+        )
+        prefer = [*matched_in_query, *fallback]
         if sort == "relevance":
             text_docs = filtered & ~found.theme_only
-            ranked = ranking.top(
-                snap, text_docs, -found.scores, limit, [p & text_docs for p in prefer]
-            )
+            ranked = ranking.top(snap, text_docs, -found.scores, limit, prefer)
             themed = filtered & found.theme_only
             if len(ranked) < limit and themed.any():
                 seen = {int(snap.resource[d]) for d in ranked}

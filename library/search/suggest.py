@@ -11,7 +11,7 @@ edits. The service offers the result only when it finds more resources than the 
 from __future__ import annotations
 
 from indexer.language import analysis
-from indexer.writing.schema import body_field, spell_field
+from indexer.writing.schema import NEUTRAL, body_field, spell_field
 
 from .plan import word_terms
 from .snapshot import Snapshot
@@ -57,35 +57,137 @@ def knows(snapshot: Snapshot, lang: str, word: str) -> bool:
     return _in_language(snapshot, lang, word) > 0
 
 
+# Letters beyond a-z that each language's spelling uses (lower case). A word written with a
+# letter outside a language's set is not read as that language: `mediátoři` (ř) is Czech, not
+# Romanian, though its unaccented form is a Romanian word too.
+ALPHABETS = {
+    "cs": "áčďéěíňóřšťúůýž",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "hu": "áéíóöőúüű",
+    "ro": "ăâîșțşţ",
+    "es": "áéíñóúü",
+    "it": "àèéìíîòóùú",
+    "en": "",
+    "pl": "ąćęłńóśźż",
+    "hr": "čćđšž",
+    "sl": "čšžćđ",
+    "de": "äöüß",
+    "fr": "àâæçéèêëîïôœùûüÿ",
+    "pt": "àáâãçéêíóôõú",
+}
+SCRIPT_LANGUAGES = {"cyrillic": ("bg",), "greek": ("el",)}
+# Close calls between these are settled by the interface language.
+RELATED = ({"cs", "sk"}, {"hr", "sl"}, {"bg"})
+
+
+def script(word: str) -> str:
+    for char in word:
+        if "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff":
+            return "greek"
+        if "\u0400" <= char <= "\u04ff":
+            return "cyrillic"
+    return "latin"
+
+
+def possible(lang: str, words: list[str]) -> bool:
+    """Whether every word could be written in lang: its script, and its letters beyond a-z."""
+    for word in words:
+        kind = script(word)
+        if kind != "latin":
+            if lang not in SCRIPT_LANGUAGES[kind]:
+                return False
+            continue
+        if lang in ("bg", "el"):
+            continue  # Latin-typed Bulgarian and Greek: any letters
+        letters = ALPHABETS.get(lang)
+        if letters is None:
+            continue
+        extra = {c for c in word.lower() if c.isalpha() and not ("a" <= c <= "z")}
+        if extra - set(letters):
+            return False
+    return True
+
+
+def _related(a: str, b: str) -> bool:
+    return any(a in group and b in group for group in RELATED)
+
+
 def query_language(snapshot: Snapshot, words: list[str], ui: str) -> str:
-    """The language whose documents hold most of the words (folded forms); between languages
-    that know as many, the one where they are commonest among its documents, then the
-    interface language."""
-    best, best_key = None, None
+    """The language whose documents hold most of the words (folded forms), among the
+    languages whose spelling the words fit; between languages that know as many, the one where
+    they are commonest among its documents, then the interface language; between related
+    languages (Czech and Slovak, Croatian and Slovene) the interface language settles a close
+    call. Without any known word: the only language the letters fit, else the interface's."""
     sizes = snapshot.facet("language")
-    for lang in analysis.LANGUAGES:
+    scored = []
+    fitting = [lang for lang in analysis.LANGUAGES if possible(lang, words)]
+    for lang in fitting:
         documents = max(sizes.docs_of(lang).size, 1)
         found = [n for n in (_in_language(snapshot, lang, w) for w in words) if n]
-        key = (len(found), round(sum(found) / documents, 3), lang == ui)
-        if found and (best_key is None or key > best_key):
-            best, best_key = lang, key
-    return best or (ui if ui in analysis.LANGUAGES else "en")
+        if found:
+            scored.append(((len(found), round(sum(found) / documents, 3), lang == ui), lang))
+    if not scored:
+        if len(fitting) == 1:
+            return fitting[0]
+        return ui if ui in fitting or not fitting else fitting[0]
+    scored.sort(reverse=True)
+    (best_key, best) = scored[0]
+    if best != ui and _related(best, ui):
+        for key, lang in scored:
+            if lang == ui and key[0] == best_key[0]:
+                return ui
+    return best
 
 
-def corrections(snapshot: Snapshot, words: list[str], lang: str) -> dict[str, str] | None:
-    """word -> its correction from lang's own words, for the words no document has; None when
-    nothing can be corrected. A word that matched is never corrected."""
-    name = spell_field(lang)
-    if name not in snapshot.schema:
-        return None
+def corrections(
+    snapshot: Snapshot, words: list[str], lang: str, ui: str = "en", sure: bool = True
+) -> dict[str, str] | None:
+    """word -> its correction, for the words no document has; None when nothing can be
+    corrected. A word that matched is never corrected. When the query's language is sure (some
+    of its words are known in it), corrections come from that language's own words; else each
+    word takes the closest word of any language its script and letters allow (fewest edits,
+    counting a swap of two neighbours as one, then the commonest, then the interface's)."""
+    if sure:
+        languages = [lang]
+    else:  # and the words of the languages without an analysis of their own
+        languages = [*(x for x in analysis.LANGUAGES if possible(x, words)), NEUTRAL]
     found: dict[str, str] = {}
     with snapshot.lock:
-        corrector = snapshot.searcher.corrector(name)
         for word in words:
             lower = word.lower()
             if known(snapshot, lower):
                 continue
-            options = corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
-            if options and options[0] != lower:
-                found[word] = options[0]
+            best = _best(snapshot, lower, languages, ui)
+            if best and best != lower:
+                found[word] = best
     return found or None
+
+
+def _best(snapshot: Snapshot, word: str, languages: list[str], ui: str) -> str | None:
+    kind = script(word)
+    options = []
+    for lang in languages:
+        name = spell_field(lang)
+        if name not in snapshot.schema:
+            continue
+        corrector = snapshot.searcher.corrector(name)
+        for option in corrector.suggest(word, limit=3, maxdist=2, prefix=1):
+            if option == word or script(option) != kind:
+                continue
+            frequency = snapshot.term(name, option)[0].size
+            options.append((distance(word, option), -frequency, lang != ui, option))
+    return min(options)[-1] if options else None
+
+
+def distance(a: str, b: str) -> int:
+    """Edits between two words: insertions, deletions, substitutions and swaps of neighbours
+    (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]

@@ -1,0 +1,80 @@
+"""Search quality, second round: corrections from every language's own words whatever the
+interface language, the reader's version of a resource, the title shown once, one name per
+field."""
+
+from __future__ import annotations
+
+import pytest
+
+from library.pages.presenter import repeats, without_title
+from library.search.suggest import distance, possible, query_language
+
+
+@pytest.mark.parametrize(
+    "typed, meant, ui",
+    [
+        ("spolupracvoalo", "spolupracovalo", "en"),  # two letters swapped, Czech
+        ("vzdělávánní", "vzdělávání", "en"),  # a doubled letter
+        ("csaldáokkal", "családokkal", "cs"),  # Hungarian under the Czech interface
+        ("familille", "familiile", "en"),  # Romanian
+    ],
+)
+def test_a_typo_is_corrected_from_its_own_language_whatever_the_interface(client, typed, meant, ui):
+    data = client.get("/api/search", query_string={"q": typed, "ui": ui}).json
+    assert data["suggestion"] == meant
+    assert data["suggestion_total"] >= 1
+
+
+def test_a_correction_never_changes_the_script(client):
+    data = client.get("/api/search", query_string={"q": "училищаа", "ui": "en"}).json
+    assert data["suggestion"] is None or all(
+        "\u0400" <= c <= "\u04ff" for c in data["suggestion"] if c.isalpha()
+    )
+
+
+def test_an_empty_page_always_offers_a_way_on(client):
+    html = client.get("/en/search?q=zzqqxx&theme=housing").get_data(as_text=True)
+    assert "remove a filter" in html.lower() or "Remove filter" in html
+
+
+def test_letters_decide_the_language_of_a_word():
+    assert possible("cs", ["mediátoři"]) and not possible("ro", ["mediátoři"])
+    assert not possible("cs", ["școală"]) and possible("ro", ["școală"])
+    assert possible("bg", ["училище"]) and not possible("el", ["училище"])
+    assert distance("evrposká", "evropská") == 1  # a swap is one edit
+    assert distance("nmezeti", "nemzeti") == 1
+
+
+def test_the_reader_gets_the_query_language_then_the_interface_then_english(client):
+    czech = client.get("/api/search?q=bydlení romských rodin&ui=en").json["results"]
+    assert czech[0]["id"] == "good/housing-karvina" and czech[0]["language"] == "cs"
+    english = client.get("/api/search?q=housing Roma families&ui=cs").json["results"]
+    assert english[0]["language"] == "en"
+    # Filtered by theme only, no words: the interface language's version where one exists.
+    browsing = client.get("/api/search?theme=housing&ui=cs").json["results"]
+    karvina = next(r for r in browsing if r["id"] == "good/housing-karvina")
+    assert karvina["language"] == "cs"
+    in_english = client.get("/api/search?theme=housing&ui=hu").json["results"]
+    assert next(r for r in in_english if r["id"] == "good/housing-karvina")["language"] == "en"
+
+
+def test_query_language_between_related_languages_follows_the_interface(app):
+    from library.search_ext import service_of
+
+    snap = service_of(app).snapshot()
+    assert query_language(snap, ["bydlení"], "sk") == "cs"  # only Czech documents know it
+
+
+def test_the_title_is_shown_once_when_the_first_heading_shortens_it():
+    title = "ROMA-NET: evropská města spolupracují (URBACT II, 2009–2013)"
+    body = "<h1>ROMA-NET: evropská města spolupracují</h1><p>Text.</p>"
+    assert without_title(body, title) == "<p>Text.</p>"
+    assert repeats("Housing", "Housing") and not repeats("Housing", "Housing in Karviná")
+    assert not repeats("Context", "Context of the Brno project")  # one word is a section
+
+
+def test_documents_name_the_programme_as_search_results_do(client):
+    doc = client.get("/api/documents/good/housing-karvina").json
+    hit = client.get("/api/search?q=Karviná").json["results"][0]
+    assert doc["project"] == hit["project"] == "roma-net"
+    assert doc["projects"] == hit["projects"]
