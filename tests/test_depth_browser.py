@@ -73,3 +73,34 @@ def test_a_city_is_compared_from_its_page(browser, base_url):  # noqa: F811
     browser.find_element(By.CSS_SELECTOR, ".compare-form button").click()
     wait_for(browser, lambda d: "/en/compare?cities=sopot" in d.current_url, "no comparison")
     assert len(browser.find_elements(By.CSS_SELECTOR, "table.compare thead th")) == 2
+
+
+def test_suggestions_as_you_type_follow_the_combobox_pattern(browser, base_url, axe_source):  # noqa: F811
+    from selenium.webdriver.common.keys import Keys
+
+    set_width(browser, NARROW)
+    open_page(browser, base_url, "/en/")
+    box = browser.find_element(By.ID, "q")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-expanded") == "false"
+    box.send_keys("hous")
+    wait_for(browser, lambda d: box.get_attribute("aria-expanded") == "true", "no suggestions")
+    listbox = browser.find_element(By.ID, box.get_attribute("aria-controls"))
+    options = listbox.find_elements(By.CSS_SELECTOR, "[role=option]")
+    assert options and any("Karvin" in o.text or "housing" in o.text.lower() for o in options)
+    violations = axe_violations(browser, axe_source)
+    assert not violations, describe(violations)
+    box.send_keys(Keys.ARROW_DOWN)
+    first = options[0]
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    box.send_keys(Keys.ESCAPE)
+    assert box.get_attribute("aria-expanded") == "false"
+    box.send_keys("i")
+    wait_for(browser, lambda d: box.get_attribute("aria-expanded") == "true", "no suggestions")
+    box.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+    wait_for(
+        browser,
+        lambda d: "/en/search" not in d.current_url and d.current_url != base_url + "/en/",
+        "no page",
+    )

@@ -78,3 +78,24 @@ def test_documents_name_the_programme_as_search_results_do(client):
     hit = client.get("/api/search?q=Karviná").json["results"][0]
     assert doc["project"] == hit["project"] == "roma-net"
     assert doc["projects"] == hit["projects"]
+
+
+def test_suggestions_as_you_type_match_unaccented_and_inflected_prefixes(client):
+    def labels(q, ui="en"):
+        data = client.get("/api/suggest", query_string={"q": q, "ui": ui}).json
+        return [(s["kind"], s["label"], s.get("language")) for s in data["suggestions"]]
+
+    assert ("city", "Karviná", None) in labels("karv", "cs")  # no accent typed
+    titles = [label for kind, label, _ in labels("socialni bydl", "cs") if kind == "title"]
+    assert titles == ["Sociální bydlení pro romské rodiny v Karviné"]  # the cs version first
+    inflected = [lang for kind, _, lang in labels("bydlením", "cs") if kind == "title"]
+    assert inflected == ["cs"]  # 'bydlením' reaches 'bydlení' through its stem
+    assert ("theme", "Housing", None) in labels("hous") or any(
+        kind == "theme" for kind, _, _ in labels("hous")
+    )
+    assert labels("x") == [] or all(len(label) for _, label, _ in labels("x"))
+    assert client.get("/api/suggest?q=" + "a" * 101).status_code == 400
+    # A hostile title is data: the label is plain text in JSON (the script sets it as text).
+    script = client.get("/api/suggest", query_string={"q": "<script>"}).json
+    hostile = [s for s in script["suggestions"] if s["value"] == "good/hostile"]
+    assert hostile and hostile[0]["url"] == "/en/resources/good/hostile?language=en"

@@ -362,6 +362,27 @@ def _paths() -> dict:
                 "content": {media: {"schema": schema or {"type": "string"}}},
             },  # fmt: skip
         )
+    suggestion = _object(
+        {"kind": {"type": "string", "enum": ["title", "city", "theme", "programme"]},
+         "label": {"type": "string"}, "value": {"type": "string"},
+         "url": {"type": "string"}, "language": _nullable("string")}
+    )  # fmt: skip
+    paths["/api/suggest"] = _operation(
+        "suggest",
+        "Suggestions as you type",
+        "Titles (one version per resource, the `ui` language's when there is one), cities, "
+        "themes and programmes whose words begin with the typed words, unaccented and in any "
+        "case; a word that begins none is tried without its last letters (an inflected "
+        "ending). Labels in the `ui` language.",
+        [
+            {"name": "q", "in": "query", "description": "What has been typed so far.",
+             "schema": {"type": "string", "maxLength": 100}},
+            _ui_parameter(),
+        ],
+        _json("The suggestions.", _object(
+            {"query": {"type": "string"},
+             "suggestions": {"type": "array", "items": suggestion}})),
+    )  # fmt: skip
     paths["/api/search.atom"] = _operation(
         "feed",
         "Atom feed of a search or filter",

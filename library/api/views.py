@@ -173,6 +173,33 @@ def document_json(doc, ui: str, with_related: bool = True) -> dict:
     return data
 
 
+MAX_TYPED = 100
+
+
+@bp.route("/suggest")
+def suggest():
+    """Suggestions as you type: `{"query", "suggestions": [{"kind", "label", "value", "url",
+    "language"}]}`; kind is title, city, theme or programme."""
+    ui = ui_parameter()
+    typed = request.args.get("q", "")
+    if len(typed) > MAX_TYPED:
+        raise BadParameter("q", f"at most {MAX_TYPED} characters", "length", limit=MAX_TYPED)
+    sections = {"city": "cities", "theme": "themes", "programme": "projects"}
+    items = []
+    for s in service().as_typed(typed, ui):
+        if s.kind == "title":
+            url = url_for("pages.resource", ui=ui, doc_id=s.value, language=s.language)
+        else:
+            url = url_for("pages.browse_value", ui=ui, section=sections[s.kind], value=s.value)
+        items.append(
+            {"kind": s.kind, "label": s.label, "value": s.value, "url": url,
+             "language": s.language or None}
+        )  # fmt: skip
+    response = jsonify({"query": typed, "suggestions": items})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
 @bp.route("/facets/<facet>")
 def facet_counts(facet: str):
     if facet not in FACETS:

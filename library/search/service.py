@@ -35,7 +35,7 @@ from ..models import (
     Stats,
     Translation,
 )
-from . import allhits, breakdown, facets, matching, plan, ranking, snippets, suggest
+from . import allhits, breakdown, facets, matching, plan, ranking, snippets, suggest, typeahead
 from .labels import merge_filters
 from .snapshot import Snapshot
 
@@ -110,6 +110,7 @@ class SearchService:
         plan.warm(snap.schema)
         for facet in ("theme", "language"):
             snap.facet(facet)
+        typeahead.title_words(snap)
 
     def available(self) -> bool:
         return store.current_generation(self.index_dir) is not None
@@ -361,6 +362,17 @@ class SearchService:
         ranked = ranking.top(snap, others, -scores, limit, [others & self._language_mask(snap, ui)])
         empty = plan.QueryPlan()
         return [self._hit(snap, empty, d, scores[d], False) for d in ranked]
+
+    def as_typed(self, typed: str, ui: str) -> list[typeahead.Suggestion]:
+        """Suggestions for a search box: titles first, then cities, themes and programmes."""
+        snap = self.snapshot()
+        found = []
+        for doc in typeahead.titles(snap, typed, ui):
+            stored = snap.stored(doc)
+            found.append(
+                typeahead.Suggestion("title", stored["title"], stored["docid"], stored["language"])
+            )
+        return found + typeahead.terms(self.vocabulary, typed, ui)
 
     # -- browsing ----------------------------------------------------------------------------
 

@@ -149,6 +149,8 @@ class Snapshot:
         self._ranks: dict[str, np.ndarray] = {}
         self._scored = ByteLRU(SCORED_CACHE_BYTES)
         self._lazy = threading.Lock()
+        self._kept: dict[str, object] = {}
+        self._kept_lock = threading.Lock()
 
     # -- documents and resources ------------------------------------------------------------
 
@@ -254,6 +256,24 @@ class Snapshot:
             found = compute()
             self._scored.put(key, found)
         return found
+
+    def kept(self, name: str, compute):
+        """compute(), once for the snapshot's life (structures built from its columns)."""
+        found = self._kept.get(name)
+        if found is None:
+            with self._kept_lock:
+                found = self._kept.get(name)
+                if found is None:
+                    found = self._kept[name] = compute()
+        return found
+
+    def column(self, fieldname: str) -> list:
+        """A sortable field's values, one per document (deleted ones included)."""
+        with self.lock:
+            values = []
+            for leaf, _ in self.leaves:
+                values += postings.column_values(leaf, fieldname)
+        return values
 
     def lengths(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)

@@ -47,6 +47,25 @@ def addresses(client) -> list[str]:
     ]
 
 
+TYPED = ("ro", "hou", "housi", "velin", "bydl", "bydlen", "mediat", "социал", "εκπαί",
+         "school des", "romsk", "integr", "zdrav", "educa")  # fmt: skip
+
+
+def typeahead(client, repeat: int) -> None:
+    """The suggestion endpoint over prefixes as they are typed, all timings pooled."""
+    seconds = []
+    for typed in TYPED:
+        for ui in ("en", "cs", "bg"):
+            url = f"/api/suggest?q={typed}&ui={ui}"
+            timed(client, url)
+            seconds += [timed(client, url)[0] for _ in range(max(1, repeat // 3))]
+    seconds.sort()
+    print(
+        f"{'/api/suggest (' + str(len(TYPED)) + ' prefixes x 3 interfaces)':60s} {200:6d} "
+        f"{percentile(seconds, 50) * 1000:6.1f} ms {percentile(seconds, 95) * 1000:6.1f} ms"
+    )
+
+
 def timed(client, url: str) -> tuple[float, int]:
     start = time.perf_counter()
     response = client.get(url)
@@ -61,6 +80,9 @@ def main() -> None:
     args = parser.parse_args()
     client = create_app({"INDEX_DIR": args.index}).test_client()
     client.get("/en/search?q=roma")  # open the index and warm its caches
+    started = time.perf_counter()
+    client.get("/api/suggest?q=ro")  # builds the title words (a server does it when warming)
+    print(f"title words for suggestions built in {time.perf_counter() - started:.1f} s")
     print(f"{client.get('/api/search').json['total']:,} resources; {args.repeat} requests each")
     print(f"{'address':60s} status  median      p95")
     for url in addresses(client):
@@ -71,6 +93,7 @@ def main() -> None:
             f"{url[:60]:60s} {runs[-1][1]:6d} {percentile(seconds, 50) * 1000:6.1f} ms "
             f"{percentile(seconds, 95) * 1000:6.1f} ms"
         )
+    typeahead(client, args.repeat)
 
 
 if __name__ == "__main__":
