@@ -75,6 +75,7 @@ class SearchPage:
     suggestion_total: int = 0  # resources the suggestion finds (always more than total)
     any_word: bool = False  # no resource had every word; showing those with any
     theme_matches: list[str] = field(default_factory=list)  # themes whose words were in q
+    themes_named: list[str] = field(default_factory=list)  # the same, whether or not they added
     ignored: list[str] = field(default_factory=list)  # parts of q that could not be used
 
     @property

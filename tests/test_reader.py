@@ -99,3 +99,11 @@ def test_suggestions_as_you_type_match_unaccented_and_inflected_prefixes(client)
     script = client.get("/api/suggest", query_string={"q": "<script>"}).json
     hostile = [s for s in script["suggestions"] if s["value"] == "good/hostile"]
     assert hostile and hostile[0]["url"] == "/en/resources/good/hostile?language=en"
+
+
+def test_an_empty_page_names_the_ways_on(client):
+    html = client.get("/en/search?q=bydleni+zzqq&country=BG").get_data(as_text=True)
+    ways = html.split('class="ways-on"')[1].split("</ul>")[0]
+    assert 'href="/en/search?q=bydleni+zzqq"' in ways  # without the filters
+    assert 'href="/en/themes/housing"' in ways  # the theme the words name
+    assert 'href="/en/themes/"' in ways

@@ -159,6 +159,7 @@ class SearchService:
             suggestion_total=suggestion_total,
             any_word=found.any_word,
             theme_matches=query.themes if found.theme_only.any() else [],
+            themes_named=list(query.themes),
             ignored=parsed.ignored,
         )
 
