@@ -54,7 +54,7 @@ from . import translit
 from .folding import fold
 from .stemmers import lemmas, stemmer
 
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 LANGUAGES: tuple[str, ...] = (
     "cs", "sk", "bg", "hu", "ro", "es", "it", "el", "en", "pl", "hr", "sl", "de", "fr", "pt",
@@ -236,7 +236,11 @@ def _latin(lang: str, word: str, index: bool) -> tuple[str, ...]:
         if native or not word.isascii():
             return ()  # typed in its own script: the other kinds match it exactly
         found = (translit.query_key(lang, word),)
-    return tuple(dict.fromkeys(translit.stem_key(lang, k) for k in found if k))
+    stems = (translit.stem_key(lang, k) for k in found if k)
+    # Beside each stem, the whole key marked with "=": a Latin-typed word in the very form the
+    # text has (obshtinskata, not obshtinski) scores twice, as its native spelling does.
+    whole = (f"={k}" for k in found if k and translit.stem_key(lang, k) != k)
+    return tuple(dict.fromkeys((*stems, *whole)))
 
 
 def _neutral(lang: str, word: str, index: bool) -> tuple[str, ...]:
