@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FACETS = ("theme", "city", "country", "project", "type", "language", "year", "step", "evidence")
+FACETS = (
+    "theme",
+    "city",
+    "country",
+    "project",
+    "type",
+    "language",
+    "year",
+    "step",
+    "evidence",
+    "reports",
+)
 SORTS = ("relevance", "newest", "oldest", "title")
 
 

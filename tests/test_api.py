@@ -19,6 +19,7 @@ def test_search_shape(client):
     assert RESULT_KEYS <= set(data["results"][0])
     assert set(data["facets"]) == {
         "theme", "city", "country", "project", "type", "language", "year", "step", "evidence",
+        "reports",
     }  # fmt: skip
     for values in data["facets"].values():
         for value in values:

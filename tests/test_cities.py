@@ -227,6 +227,9 @@ def test_practice_fields_in_the_api_page_and_facet(client):
     assert 'id="glance-heading"' in html and "families rehoused" in html
     assert '<time datetime="2010-07">' in html
     assert client.get("/en/evidence/promising").status_code == 200
+    reporting = client.get("/api/search?reports=results").json
+    assert [r["id"] for r in reporting["results"]] == ["good/housing-karvina"]
+    assert client.get("/en/reports/results").status_code == 200
     assert client.get("/cs/evidence/").status_code == 200
 
 

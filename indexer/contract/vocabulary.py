@@ -35,6 +35,7 @@ KINDS = (
     "milestones",
     "methods",
     "statuses",
+    "reports",
 )
 FALLBACK_LANGUAGE = "en"
 # Codes people write that ISO 3166-1 spells otherwise.
@@ -105,6 +106,7 @@ class Vocabulary:
     milestones: dict[str, Term] = field(default_factory=dict)  # kinds of city milestones
     methods: dict[str, Term] = field(default_factory=dict)  # how a Roma population was counted
     statuses: dict[str, Term] = field(default_factory=dict)  # of a funding row
+    reports: dict[str, Term] = field(default_factory=dict)  # what a practice reports (a facet)
     cities: dict[str, City] = field(default_factory=dict)
     ethnonyms: dict[str, list[str]] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)

@@ -393,6 +393,7 @@ def document(resource: Resource) -> dict:
         "year": str(resource.year) if resource.year else "",
         "step": ",".join(resource.steps),
         "evidence": resource.evidence["level"] if resource.evidence else "",
+        "reports": ",".join(k for k in ("results", "funding") if getattr(resource, k)),
         "practice": json.dumps(resource.practice, ensure_ascii=False) if resource.practice else "",
         "alias": ",".join(resource.aliases),
         "attachments": json.dumps(resource.files, ensure_ascii=False) if resource.files else "",

@@ -17,7 +17,7 @@ from ..language import analysis
 from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from ..source.markup import MARKUP_VERSION
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 # Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
 # fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
 BLOCK_POSTINGS = 512
@@ -31,6 +31,7 @@ FACETS = (
     "year",
     "step",
     "evidence",
+    "reports",  # what a practice reports: results with figures, funding
 )
 NEUTRAL = "xx"  # spelling field for resources in languages without their own analysis
 

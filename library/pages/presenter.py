@@ -27,6 +27,7 @@ FACET_PAGES = {
     "year": "years",
     "step": "steps",
     "evidence": "evidence",
+    "reports": "reports",
 }
 FACET_BY_PAGE = {v: k for k, v in FACET_PAGES.items()}
 VISIBLE_VALUES = 8

@@ -151,7 +151,9 @@ def resource(doc_id: str):
     )
 
 
-@bp.route("/<any(themes,cities,countries,projects,types,languages,years,steps,evidence):section>/")
+@bp.route(
+    "/<any(themes,cities,countries,projects,types,languages,years,steps,evidence,reports):section>/"
+)
 def browse(section: str):
     facet = presenter.FACET_BY_PAGE[section]
     counts = service().counts(facet, i18n.ui_language())
@@ -162,7 +164,7 @@ def browse(section: str):
 
 
 @bp.route(
-    "/<any(themes,cities,countries,projects,types,languages,years,steps,evidence):section>/<value>"
+    "/<any(themes,cities,countries,projects,types,languages,years,steps,evidence,reports):section>/<value>"
 )
 def browse_value(section: str, value: str):
     facet = presenter.FACET_BY_PAGE[section]

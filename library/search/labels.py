@@ -17,6 +17,7 @@ def facet_label(vocab: Vocabulary, facet: str, value: str, ui: str) -> str:
         "project": "projects",
         "step": "steps",
         "evidence": "evidence",
+        "reports": "reports",
     }
     if facet in kinds:
         term = vocab.kind(kinds[facet]).get(value)
@@ -34,8 +35,8 @@ def facet_label(vocab: Vocabulary, facet: str, value: str, ui: str) -> str:
 def sort_facet(facet: str, values: list[FacetCount], vocab: Vocabulary) -> list[FacetCount]:
     if facet == "year":
         return sorted(values, key=lambda v: v.value, reverse=True)
-    if facet in ("step", "evidence"):
-        terms = vocab.steps if facet == "step" else vocab.evidence
+    if facet in ("step", "evidence", "reports"):
+        terms = {"step": vocab.steps, "evidence": vocab.evidence, "reports": vocab.reports}[facet]
         order = {s.slug: s.order or 99 for s in terms.values()}
         return sorted(values, key=lambda v: (order.get(v.value, 99), v.label))
     return sorted(values, key=lambda v: (-v.count, v.label.casefold()))
