@@ -179,7 +179,8 @@ class SearchService:
         better = snap.count_resources(facets.apply(found.docs, facets.filter_masks(snap, filters)))
         # More resources, or as many found by the words themselves where the query's came only
         # from a looser match (the first letters, another script).
-        if better > total or (better and better == total and corrected):
+        only_loose = not any(suggest.known(snap, w.lower()) for w in words)
+        if better > total or (better and better == total and only_loose):
             return text, better
         return None, 0
 
