@@ -10,8 +10,8 @@ dropped, a letter doubled, an accent taken off or put on the wrong letter) and s
 typo alone, with an interface language that is not the word's own (English, or Czech for
 English words). It prints, per language: how many typos were tried, the share for which "did
 you mean" offered the right word (right = the original word, ignoring case), the share for
-which it offered another word (wrong), and the share of typos that found nothing and offered
-nothing (stuck).
+which it offered another word (wrong), the share of typos that found nothing and offered
+nothing (stuck), and the share that found nothing at all before any correction (zero).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def main() -> None:
         index = Path(tmp) / "index"
         build(CONTENT, index, say=lambda _: None)
         service = SearchService(index)
-        print(f"{'lang':5s} {'typos':>6s} {'right':>7s} {'wrong':>7s} {'stuck':>7s}")
+        print(f"{'lang':5s} {'typos':>6s} {'right':>7s} {'wrong':>7s} {'stuck':>7s} {'zero':>7s}")
         totals = defaultdict(int)
         for lang in sorted(words):
             chosen = rng.sample(words[lang], min(args.per_language, len(words[lang])))
@@ -107,6 +107,7 @@ def main() -> None:
                     continue
                 page = service.search(SearchRequest(q=typed, ui_language=ui))
                 counts["typos"] += 1
+                counts["zero"] += page.total == 0
                 if page.suggestion is None:
                     counts["stuck"] += page.total == 0
                 elif page.suggestion.lower() == word:
@@ -116,14 +117,14 @@ def main() -> None:
             n = max(counts["typos"], 1)
             print(
                 f"{lang:5s} {counts['typos']:6d} {counts['right'] / n:7.0%} "
-                f"{counts['wrong'] / n:7.0%} {counts['stuck'] / n:7.0%}"
+                f"{counts['wrong'] / n:7.0%} {counts['stuck'] / n:7.0%} {counts['zero'] / n:7.0%}"
             )
             for key, value in counts.items():
                 totals[key] += value
         n = max(totals["typos"], 1)
         print(
             f"{'all':5s} {totals['typos']:6d} {totals['right'] / n:7.0%} "
-            f"{totals['wrong'] / n:7.0%} {totals['stuck'] / n:7.0%}  "
+            f"{totals['wrong'] / n:7.0%} {totals['stuck'] / n:7.0%} {totals['zero'] / n:7.0%}  "
             f"({len(words)} languages)"
         )
 
