@@ -18,7 +18,6 @@ import argparse
 import random
 import re
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 
 from indexer.language import stopwords
@@ -68,15 +67,14 @@ def main() -> None:
         index = Path(tmp) / "index"
         build(CONTENT, index, say=lambda _: None)
         service = SearchService(index)
-        print(
-            f"{'lang':5s} {'writing':12s} {'queries':>7s} {'MRR@10':>7s} {'first':>6s} {'missed':>7s}"
-        )
+        head = ("lang", "writing", "queries", "MRR@10", "first", "missed")
+        print("{:5s} {:12s} {:>7s} {:>7s} {:>6s} {:>7s}".format(*head))
         for lang in ("bg", "el"):
             items = queries(lang, rng)
             writings = {
                 "own script": lambda q, n: q,
-                "official": lambda q, n: official_latin(lang, q),
-                "everyday": lambda q, n: everyday_latin(lang, q, n),
+                "official": lambda q, n, lang=lang: official_latin(lang, q),
+                "everyday": lambda q, n, lang=lang: everyday_latin(lang, q, n),
             }
             for name, write in writings.items():
                 ranks = []
