@@ -1,13 +1,15 @@
 """Serve the library: `python app.py` updates the index, then serves it with gunicorn.
 
 Several worker processes (one per core by default) each answer from their own snapshot of the
-same index files, with a few threads each for keep-alive connections; each notices a finished
-build on its next request. Beside them, `python -m indexer watch` rebuilds whenever a content
-file is saved, added or deleted, so the change is searchable within a second or two; its
-findings appear in this terminal. `flask --app app run` also works (Flask finds `create_app`)
-and serves whatever index exists. Settings: LIBRARY_CONTENT_DIR, LIBRARY_INDEX_DIR, PORT
-(default 5000), LIBRARY_WORKERS (processes), LIBRARY_THREADS (threads per process),
-LIBRARY_WATCH (0 to serve without live updates).
+same index files; each reads requests in waitress's event loop and runs the application in a
+few threads (library/serving.py), and notices a finished build on its next request. Beside
+them, `python -m indexer watch` rebuilds whenever a content file is saved, added or deleted,
+so the change is searchable within a second or two; its findings appear in this terminal.
+`flask --app app run` also works (Flask finds `create_app`) and serves whatever index exists.
+Settings: LIBRARY_CONTENT_DIR, LIBRARY_INDEX_DIR, PORT (default 5000), LIBRARY_WORKERS
+(processes), LIBRARY_THREADS (threads per process), LIBRARY_CONNECTIONS (connections per
+process), LIBRARY_IDLE_SECONDS, LIBRARY_WATCH (0 to serve without live updates),
+LIBRARY_METRICS and LIBRARY_LOG_JSON (README, "Deploying").
 """
 
 from __future__ import annotations
@@ -18,12 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from library import create_app, search_ext
+from library import create_app, metrics, requestlog, search_ext, serving
 
 __all__ = ["create_app", "main"]
-
-DEFAULT_THREADS = 8
-KEEPALIVE_SECONDS = 15
 
 
 def ensure_index(app) -> bool:
@@ -54,9 +53,8 @@ def _setting(name: str, default: int) -> int:
     return max(1, int(value)) if value.isdigit() else default
 
 
-def serve(app, port: int, workers: int, threads: int, watcher=None) -> None:
-    """Run app under gunicorn's threaded workers on 127.0.0.1:port until interrupted."""
-    from gunicorn.app.base import BaseApplication
+def serve(app, port: int, workers: int, limits: serving.Limits, watcher=None) -> None:
+    """Serve app on 127.0.0.1:port until interrupted (library/serving.py says how)."""
 
     def worker_ready(worker) -> None:
         search_ext.service_of(app).warm()  # each process opens the index before serving
@@ -65,52 +63,41 @@ def serve(app, port: int, workers: int, threads: int, watcher=None) -> None:
         if watcher is not None and watcher.poll() is None:
             watcher.terminate()
 
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            options = {
-                "bind": f"127.0.0.1:{port}",
-                "workers": workers,
-                "worker_class": "gthread",
-                "threads": threads,
-                "keepalive": KEEPALIVE_SECONDS,
-                "timeout": 60,
-                "graceful_timeout": 10,
-                "post_worker_init": worker_ready,
-                "on_exit": stopping,
-                "proc_name": "library",
-                "accesslog": None,
-                "errorlog": "-",
-                "loglevel": "warning",
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
+    hooks = {"post_worker_init": worker_ready, "on_exit": stopping, **metrics.server_hooks(app)}
+    serving.Server(app, serving.options(port, workers, limits, hooks)).run()
 
-        def load(self):
-            return app
 
-    Server().run()
+def _logging(json_lines: bool) -> None:
+    """Warnings and errors on standard error, as JSON lines when LIBRARY_LOG_JSON=1 (like the
+    request lines of library/requestlog.py, so one parser reads the whole journal)."""
+    handler = logging.StreamHandler()
+    plain = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler.setFormatter(requestlog.JsonFormatter() if json_lines else plain)
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
 
 
 def main() -> int:
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _logging(os.environ.get("LIBRARY_LOG_JSON", "").lower() in ("1", "true", "yes", "on"))
     app = create_app()
     if not ensure_index(app):
         return 1
     port = int(os.environ.get("PORT", "5000"))
     workers = _setting("LIBRARY_WORKERS", os.cpu_count() or 1)
-    threads = _setting("LIBRARY_THREADS", DEFAULT_THREADS)
+    limits = serving.Limits(
+        threads=_setting("LIBRARY_THREADS", serving.DEFAULT_THREADS),
+        connections=_setting("LIBRARY_CONNECTIONS", serving.DEFAULT_CONNECTIONS),
+        idle_seconds=_setting("LIBRARY_IDLE_SECONDS", serving.IDLE_SECONDS),
+    )
     watcher = start_watcher(app)
     if watcher is not None:  # the watcher indexes published files: no build in the web process
         app.config["SHARE_BUILD_AFTER_PUBLISH"] = False
     live = "; live updates on" if watcher is not None else ""
     print(
         f"Serving the library on http://127.0.0.1:{port}/ "
-        f"({workers} processes × {threads} threads{live}; Ctrl+C to stop)",
+        f"({workers} processes × {limits.threads} threads{live}; Ctrl+C to stop)",
         flush=True,
     )
-    serve(app, port, workers, threads, watcher)
+    serve(app, port, workers, limits, watcher)
     return 0
 
 

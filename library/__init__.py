@@ -22,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from . import errors, health, i18n, search_ext, security, sharing, urls
+    from . import errors, health, i18n, metrics, requestlog, search_ext, security, sharing, urls
     from .api import contract as apicontract
     from .api import docs as apidocs  # noqa: F401 (adds /<ui>/api to the pages)
     from .api import openapi
@@ -36,6 +36,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     search_ext.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    requestlog.init_app(app)
+    metrics.init_app(app)
     views.init_app(app)
     cities.init_app(app)
     compare.init_app(app)

@@ -27,3 +27,17 @@ class Config:
     SESSION_COOKIE_SECURE = True  # LIBRARY_SESSION_COOKIE_SECURE=false for plain http
     SHARE_MIN_FILL_SECONDS = 3
     SHARE_BUILD_AFTER_PUBLISH = True  # update the index in the background after publishing
+
+    # E-mail notices (library/sharing/notices.py, mailer.py): nothing is written to the outbox
+    # or sent while SMTP_HOST is empty. Port 465 speaks TLS from the start.
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_STARTTLS = True
+    MAIL_FROM = ""  # default: SMTP_USER when it is an address, else library@<this host>
+    MAIL_RETRY_SECONDS = 30  # first wait after a failed try, doubled each time
+    MAIL_RETRY_MAX_SECONDS = 3600
+    MAIL_GIVE_UP_HOURS = 72
+    MAIL_POLL_SECONDS = 30  # the sender thread also looks for other processes' messages
+    MAIL_SENDER_THREAD = True  # false: only `python -m library send-mail` sends

@@ -3,12 +3,14 @@ from being framed, and visitors' addresses and devices to themselves.
 
 The Content-Security-Policy allows script only from this site's static files (never inline);
 HSTS is sent only over TLS: when the request itself is secure, or when LIBRARY_TRUSTED_PROXY
-is set and the proxy in front says so with `X-Forwarded-Proto: https`.
+is set and the proxy in front says so with `X-Forwarded-Proto: https`. With that setting the
+client's address is taken from `X-Forwarded-For` too (werkzeug's ProxyFix, one proxy).
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     (
@@ -42,6 +44,11 @@ HEADERS = {
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("TRUSTED_PROXY", False)
+    if app.config["TRUSTED_PROXY"]:
+        # Behind the proxy every connection comes from it: take the client's address and
+        # scheme from the one X-Forwarded-For / X-Forwarded-Proto value it adds, so per-client
+        # limits (sharing, sign-in) count real visitors. Without a proxy the headers are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     app.after_request(add_headers)
 
 
