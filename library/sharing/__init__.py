@@ -4,8 +4,10 @@ Markdown files in the content folder.
 Modules: ``forms`` (fields, choices, validation with the indexer's validator), ``uploads``
 (attachments: limits, type by content, durable writing), ``db`` and ``queue`` (the SQLite
 queue and audit trail), ``auth`` (editors), ``csrf``, ``ratelimit``, ``review`` (what editors
-see), ``publish`` (files into content/shared and a background build), ``share_views`` and
-``editor_views`` (the two blueprints). The search side never imports this package.
+see), ``publish`` (files into content/shared, a git commit and a background build),
+``pending`` (files kept while a form is shown again), ``notices``, ``outbox`` and ``mailer``
+(e-mail through the outbox), ``backup``, ``share_views`` and ``editor_views`` (the two
+blueprints). The search side never imports this package.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 
 from flask import Flask
 
-from . import editor_views, settings, share_views, state
+from . import editor_views, mailer, settings, share_views, state
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +25,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (share_views.bp, editor_views.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(timestamp)
+    mailer.init_app(app)
 
 
 def timestamp(seconds: float) -> str:

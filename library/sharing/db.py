@@ -51,13 +51,44 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE TABLE IF NOT EXISTS editors (
     name TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    email TEXT NOT NULL DEFAULT '',    -- told of new and corrected submissions when set
+    language TEXT NOT NULL DEFAULT ''  -- of those messages (the default interface language)
 );
 CREATE TABLE IF NOT EXISTS attempts (
     bucket TEXT NOT NULL,
     client TEXT NOT NULL,
     at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS pending_uploads (
+    id INTEGER PRIMARY KEY,
+    form TEXT NOT NULL,            -- the hidden token of the form they were chosen in
+    name TEXT NOT NULL,
+    stored TEXT NOT NULL,          -- path under the uploads folder
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    language TEXT NOT NULL,
+    message_id TEXT NOT NULL,      -- the same on every try, so a receiver can drop a repeat
+    submission_id INTEGER,
+    state TEXT NOT NULL DEFAULT 'pending',  -- pending, sending, sent, failed
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try REAL NOT NULL,
+    claimed_by TEXT NOT NULL DEFAULT '',
+    claimed_at REAL NOT NULL DEFAULT 0,
+    error TEXT NOT NULL DEFAULT '',
+    created REAL NOT NULL,
+    sent REAL
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_try);
+CREATE INDEX IF NOT EXISTS pending_by_form ON pending_uploads(form);
+CREATE INDEX IF NOT EXISTS pending_by_age ON pending_uploads(created);
 CREATE INDEX IF NOT EXISTS attempts_by_client ON attempts(bucket, client, at);
 CREATE INDEX IF NOT EXISTS submissions_by_state ON submissions(state, updated);
 """
@@ -83,8 +114,26 @@ def prepare(data_dir: Path) -> None:
         with connect(data_dir) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
+            with transaction(conn):  # two processes starting together: one adds the columns
+                _migrate(conn)
     except (OSError, sqlite3.Error) as err:
         raise Unavailable(f"{data_dir}: {err}") from err
+
+
+# Columns added after a table was first shipped: (table, column, declaration).
+ADDED_COLUMNS = (
+    ("editors", "email", "TEXT NOT NULL DEFAULT ''"),
+    ("editors", "language", "TEXT NOT NULL DEFAULT ''"),
+)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a database made by an earlier version up to the schema (CREATE TABLE IF NOT
+    EXISTS leaves an existing table as it was)."""
+    for table, column, declaration in ADDED_COLUMNS:
+        names = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in names:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from indexer.source.markup import to_html
 
 from .. import i18n
 from ..pages.views import citation
-from . import auth, csrf, forms, publish, queue, ratelimit, review, uploads
+from . import auth, csrf, forms, mailer, notices, publish, queue, ratelimit, review, uploads
 from .share_views import render_form
 from .state import client, data_dir, register_handlers, require_available
 
@@ -186,6 +186,11 @@ def edit(submission_id: int):
     return redirect(url_for("editor.submission", submission_id=sub.id), 303)
 
 
+def _notice(event: str, about: notices.About):
+    """The outbox rows of an action, written in the action's own transaction."""
+    return lambda conn: notices.write(conn, event, about)
+
+
 def _open_or_409(sub: queue.Submission) -> None:
     if sub.state not in queue.OPEN_STATES:
         abort(409)
@@ -204,7 +209,11 @@ def request_changes(submission_id: int):
     if not message:
         return submission(sub.id, 422, "message")
     change = {"state": queue.CHANGES_REQUESTED, "message": message}
-    queue.update(data_dir(), sub, change, "changes requested", auth.current(), message)
+    queue.update(
+        data_dir(), sub, change, "changes requested", auth.current(), message,
+        after=_notice(notices.CHANGES_REQUESTED, notices.of(sub, note=message)),
+    )  # fmt: skip
+    mailer.poke()
     return redirect(url_for("editor.submission", submission_id=sub.id), 303)
 
 
@@ -223,7 +232,9 @@ def decline(submission_id: int):
         "declined",
         auth.current(),
         message,
+        after=_notice(notices.DECLINED, notices.of(sub, note=message)),
     )
+    mailer.poke()
     return redirect(url_for("editor.submission", submission_id=sub.id), 303)
 
 
@@ -245,7 +256,15 @@ def publish_submission(submission_id: int):
         return submission(sub.id, 422, "path")
     change = {"state": queue.PUBLISHED, "published_path": done.path, "message": ""}
     change["slug"] = done.resource_id.rsplit("/", 1)[-1]
-    queue.update(data_dir(), sub, change, "published", auth.current(), done.path)
+    address = url_for("pages.resource", ui=sub.ui, doc_id=done.resource_id, _external=True)
+    about = notices.of(sub, address=address)
+    queue.update(
+        data_dir(), sub, change, "published", auth.current(), done.path,
+        after=_notice(notices.PUBLISHED, about),
+    )  # fmt: skip
+    mailer.poke()
+    editor = auth.current()
+    publish.commit(Path(config["CONTENT_DIR"]), done, editor, auth.email_of(data_dir(), editor))
     if config["SHARE_BUILD_AFTER_PUBLISH"]:
         publish.start_build(Path(config["CONTENT_DIR"]), Path(config["INDEX_DIR"]))
     return redirect(url_for("editor.submission", submission_id=sub.id), 303)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import subprocess
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -165,3 +166,61 @@ def start_build(content_dir: Path, index_dir: Path) -> threading.Thread:
     thread = threading.Thread(target=run, name="publish-build", daemon=True)
     thread.start()
     return thread
+
+
+GIT_SECONDS = 30
+COMMITTER = ("Roma Inclusion Library", "library@localhost")
+
+
+def commit(content_dir: Path, done: Published, editor: str, email: str = "") -> bool:
+    """When the content folder is the top of a git work tree, commit the published file and
+    its attachments (only those) with the editor as the author. Anything else (no git, not a
+    work tree, or the content folder inside another project's tree) is quietly left alone;
+    a commit that fails is logged and publishing stands."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    top = _git(content_dir, env, "rev-parse", "--show-toplevel")
+    if top is None or Path(top.strip()).resolve() != content_dir.resolve():
+        return False
+    if not _configured(content_dir, env):
+        env |= {"GIT_COMMITTER_NAME": COMMITTER[0], "GIT_COMMITTER_EMAIL": COMMITTER[1]}
+    paths = [done.path, *(f"{FOLDER}/{name}" for name in done.attachments)]
+    author = f"{editor or 'editor'} <{email}>"
+    if _git(content_dir, env, "add", "--", *paths) is None:
+        return False
+    message = f"Publish {done.path}\n\nShared through the site, reviewed by {editor}."
+    done_commit = _git(
+        content_dir, env, "commit", "--quiet", "--no-verify", "-m", message, f"--author={author}",
+        "--", *paths,
+    )  # fmt: skip
+    return done_commit is not None
+
+
+def _git(folder: Path, env: dict, *args: str) -> str | None:
+    """Run git in folder; its output, or None when git is missing or says no."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True, text=True, env=env, timeout=GIT_SECONDS, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as err:
+        logger.info("git %s in %s: %s", args[0], folder, err)
+        return None
+    if result.returncode != 0:
+        if args[0] != "rev-parse":  # not a work tree is the ordinary case
+            logger.warning("git %s in %s failed: %s", args[0], folder, result.stderr.strip())
+        return None
+    return result.stdout
+
+
+def _configured(folder: Path, env: dict) -> bool:
+    """Whether git knows who commits here (else the library signs as the committer)."""
+    if "GIT_COMMITTER_EMAIL" in env:
+        return True
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "config", "user.email"],
+            capture_output=True, text=True, env=env, timeout=GIT_SECONDS, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return True  # git is missing: the command itself will say so
+    return bool(result.stdout.strip())

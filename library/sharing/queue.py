@@ -85,9 +85,15 @@ def _audit(conn, submission_id: int, action: str, actor: str, note: str = "") ->
     )
 
 
-def submit(data_dir: Path, ui: str, fields: dict, body: str, contact: dict, files) -> str:
-    """Store a new submission with its files; return its private token once committed."""
-    token, now = new_token(), time.time()
+def submit(
+    data_dir: Path, ui: str, fields: dict, body: str, contact: dict, files, *, token="", after=None
+) -> str:
+    """Store a new submission with its files; return its private token once committed.
+
+    `token` may be made by the caller, who needs it before; `after(conn, submission id, token)`
+    runs inside the same transaction: pending uploads adopted and notices written there exist
+    exactly when the submission does."""
+    token, now = token or new_token(), time.time()
     with db.connect(data_dir) as conn, db.transaction(conn):
         cursor = conn.execute(
             "INSERT INTO submissions (token, state, ui, fields, body, contact, created, updated) "
@@ -96,6 +102,8 @@ def submit(data_dir: Path, ui: str, fields: dict, body: str, contact: dict, file
         )
         _save_files(data_dir, conn, cursor.lastrowid, files)
         _audit(conn, cursor.lastrowid, "submitted", SUBMITTER)
+        if after is not None:
+            after(conn, cursor.lastrowid, token)
     return token
 
 
@@ -103,9 +111,12 @@ def _json(value: dict) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def update(data_dir: Path, sub: Submission, change: dict, action: str, actor: str, note=""):
+def update(
+    data_dir: Path, sub: Submission, change: dict, action: str, actor: str, note="", after=None
+):
     """Change some columns (fields, body, contact, state, message, slug, published_path), add
-    files (`files`) or drop some (`remove`: attachment ids), and record the action."""
+    files (`files`) or drop some (`remove`: attachment ids), and record the action; `after`
+    (a function of the connection) runs inside the same transaction."""
     columns = {k: (_json(v) if k in ("fields", "contact") else v) for k, v in change.items()}
     files = columns.pop("files", [])
     remove = columns.pop("remove", [])
@@ -122,6 +133,8 @@ def update(data_dir: Path, sub: Submission, change: dict, action: str, actor: st
             )
         _save_files(data_dir, conn, sub.id, files)
         _audit(conn, sub.id, action, actor, note)
+        if after is not None:
+            after(conn)
 
 
 def by_token(data_dir: Path, token: str) -> Submission | None:

@@ -13,6 +13,7 @@ LIMITS = {
     "login": (10, 15 * 60),
     "submit": (20, 60 * 60),
     "preview": (300, 60 * 60),
+    "keep": (30, 60 * 60),  # forms shown again whose chosen files are kept (disk space)
 }
 KEEP_SECONDS = max(seconds for _, seconds in LIMITS.values())
 

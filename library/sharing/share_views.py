@@ -4,6 +4,7 @@ tracking page where a submitter sees the state and corrects what the editors ask
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -21,7 +22,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from indexer.source.markup import to_html
 
 from .. import i18n
-from . import csrf, forms, queue, ratelimit, review, uploads
+from . import csrf, forms, mailer, notices, pending, queue, ratelimit, review, uploads
 from .state import client, data_dir, register_handlers, require_available
 
 bp = i18n.prefixed(Blueprint("share", __name__, url_prefix="/<ui>/share"))
@@ -78,6 +79,10 @@ def render_form(template: str, draft: forms.Draft, status: int = 200, **extra):
             "files": uploads.MAX_FILES,
         },
         "honeypot": HONEYPOT,
+        "upload_form": extra.pop("upload_form", None) or pending.new_token(),
+        "pending": extra.pop("pending", ()),
+        "removed": extra.pop("removed", ()),  # attachments ticked "remove" before a preview
+        "remove_pending": pending.REMOVE_FIELD,
     }
     return render_template(template, **context, **extra), status
 
@@ -125,6 +130,45 @@ def _read_submission(existing: int = 0, existing_bytes: int = 0):
     return draft, checked, files
 
 
+class Kept:
+    """The files this form already holds: pending uploads (kept from an earlier showing, less
+    those ticked "remove") and, on the tracking page, the submission's own attachments."""
+
+    def __init__(self, attachments=()):
+        pending.clean(data_dir())
+        self.token = pending.token_of(request.form)
+        pending.drop(data_dir(), self.token, pending.removed_of(request.form))
+        self.pending = pending.listing(data_dir(), self.token)
+        self.files = [*attachments, *self.pending]
+
+    @property
+    def count(self) -> int:
+        return len(self.files)
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def keep(self, files: list[uploads.Upload]) -> None:
+        """Files chosen in a form shown again are kept, so nobody chooses them twice."""
+        if not files:
+            return
+        if not ratelimit.allow(data_dir(), "keep", client()):
+            abort(429)
+        pending.keep(data_dir(), self.token, files)
+        self.pending = pending.listing(data_dir(), self.token)
+
+    def shown(self) -> dict:
+        return {"upload_form": self.token, "pending": self.pending}
+
+
+def _read_preview(kept: Kept):
+    """A preview (or "Add a row"): the form checked, its new files kept when acceptable."""
+    draft, checked, files = _read_submission(kept.count, kept.size)
+    kept.keep(files)
+    return draft, checked, to_html(draft.body)
+
+
 @bp.route("", methods=["GET"])
 def form():
     return render_form("share/form.html", forms.Draft())
@@ -137,21 +181,34 @@ def submit():
     if request.form.get("action") == "preview":
         if not ratelimit.allow(data_dir(), "preview", client()):
             abort(429)
-        draft = forms.from_form(request.form)
-        checked = forms.check(draft, review.vocabulary(), i18n.ui_language())
-        return render_form("share/form.html", draft, checked=checked, preview=to_html(draft.body))
+        kept = Kept()
+        draft, checked, preview = _read_preview(kept)
+        return render_form(
+            "share/form.html", draft, checked=checked, preview=preview, **kept.shown()
+        )
     if not ratelimit.allow(data_dir(), "submit", client()):
         abort(429)
-    draft, checked, files = _read_submission()
+    kept = Kept()
+    draft, checked, files = _read_submission(kept.count, kept.size)
     if _too_quick():
         note = forms.Note("", "", _("Please check the form once more and send it again."))
         checked.notes.insert(0, note)
         checked.resource = None
     if not checked.ok:
-        return render_form("share/form.html", draft, 422, checked=checked)
-    token = queue.submit(
-        data_dir(), i18n.ui_language(), draft.fields, draft.body, draft.contact, files
+        kept.keep(files)
+        return render_form("share/form.html", draft, 422, checked=checked, **kept.shown())
+    ui, token = i18n.ui_language(), queue.new_token()
+    title, email = str(draft.fields.get("title") or ""), draft.contact.get("email") or ""
+    about = notices.About(0, token, ui, title, email)
+
+    def after(conn, submission_id: int, _token: str) -> None:
+        pending.adopt(conn, kept.token, submission_id)
+        notices.write(conn, notices.RECEIVED, replace(about, id=submission_id))
+
+    queue.submit(
+        data_dir(), ui, draft.fields, draft.body, draft.contact, files, token=token, after=after
     )
+    mailer.poke()
     return redirect(url_for("share.track", token=token), 303)
 
 
@@ -194,16 +251,19 @@ def correct(token: str):
     sub = _submission(token)
     if sub.state != queue.CHANGES_REQUESTED:
         abort(409)
-    if request.form.get("action") == "preview":
-        draft = forms.from_form(request.form)
-        checked = forms.check(draft, review.vocabulary(), i18n.ui_language())
-        preview = to_html(draft.body)
-        return render_form("share/track.html", draft, checked=checked, sub=sub, preview=preview)
     remove = {int(v) for v in request.form.getlist("remove") if v.isdigit()}
-    kept = [a for a in sub.attachments if a.id not in remove]
-    draft, checked, files = _read_submission(len(kept), sum(a.size for a in kept))
+    kept = Kept([a for a in sub.attachments if a.id not in remove])
+    if request.form.get("action") == "preview":
+        draft, checked, preview = _read_preview(kept)
+        shown = kept.shown() | {"removed": remove}
+        return render_form(
+            "share/track.html", draft, checked=checked, sub=sub, preview=preview, **shown
+        )
+    draft, checked, files = _read_submission(kept.count, kept.size)
     if not checked.ok:
-        return render_form("share/track.html", draft, 422, checked=checked, sub=sub)
+        kept.keep(files)
+        shown = kept.shown() | {"removed": remove}
+        return render_form("share/track.html", draft, 422, checked=checked, sub=sub, **shown)
     change = {
         "fields": draft.fields,
         "body": draft.body,
@@ -212,5 +272,12 @@ def correct(token: str):
         "files": files,
         "remove": sorted(remove),
     }
-    queue.update(data_dir(), sub, change, "resubmitted", queue.SUBMITTER)
+    about = notices.of(sub)
+
+    def after(conn) -> None:
+        pending.adopt(conn, kept.token, sub.id)
+        notices.write(conn, notices.CORRECTED, about)
+
+    queue.update(data_dir(), sub, change, "resubmitted", queue.SUBMITTER, after=after)
+    mailer.poke()
     return redirect(url_for("share.track", token=token), 303)
