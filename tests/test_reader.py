@@ -107,3 +107,11 @@ def test_an_empty_page_names_the_ways_on(client):
     assert 'href="/en/search?q=bydleni+zzqq"' in ways  # without the filters
     assert 'href="/en/themes/housing"' in ways  # the theme the words name
     assert 'href="/en/themes/"' in ways
+
+
+def test_a_facet_the_index_predates_is_served_empty(app):
+    """A generation built before a facet existed keeps serving until the next build."""
+    from library.search_ext import service_of
+
+    table = service_of(app).snapshot().facet("added-after-this-index")
+    assert table.values == [] and table.docs_of("x").size == 0

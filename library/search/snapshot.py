@@ -185,8 +185,13 @@ class Snapshot:
         return table
 
     def _facet_table(self, name: str) -> FacetTable:
-        with self.lock:
-            values = sorted({t for leaf, _ in self.leaves for t in leaf.field_terms(name)})
+        """The facet's table; empty for a facet the index predates (a generation built before
+        the field existed is served until the next build replaces it)."""
+        if name not in self.schema:
+            values = []
+        else:
+            with self.lock:
+                values = sorted({t for leaf, _ in self.leaves for t in leaf.field_terms(name)})
         index = {value: i for i, value in enumerate(values)}
         docs, pair_docs, pair_values = [], [], []
         for i, value in enumerate(values):
