@@ -7,18 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FACETS = (
-    "theme",
-    "city",
-    "country",
-    "project",
-    "type",
-    "language",
-    "year",
-    "step",
-    "evidence",
-    "reports",
-)
+from indexer.writing.schema import FACETS as SCHEMA_FACETS
+
+FACETS = SCHEMA_FACETS  # the index's facet fields, one list for both sides
 SORTS = ("relevance", "newest", "oldest", "title")
 
 

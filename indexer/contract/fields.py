@@ -354,4 +354,3 @@ PRACTICE_FIELDS = (
     "evidence",
     "transferability",
 )
-BY_NAME = {f.name: f for f in FIELDS}

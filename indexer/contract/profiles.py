@@ -32,6 +32,7 @@ from ..source.readers import (
 from . import structured, vocabulary
 from .fields import PLACEHOLDER, Field, _text, parse_countries, parse_language, parse_url
 from .problems import WARNING, Problem
+from .validate import parse_fields
 from .vocabulary import City, Vocabulary, closest, country_codes, language_codes
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -134,7 +135,6 @@ PROFILE_FIELDS: tuple[Field, ...] = (
     Field("accessed", False, "the date the sources were read, YYYY-MM-DD", _date),
 )
 PROFILE_FIELD_NAMES = tuple(f.name for f in PROFILE_FIELDS)
-_BY_NAME = {f.name: f for f in PROFILE_FIELDS}
 # What a profile version carries besides its text (the city page falls back per field).
 STRUCTURED = ("population", "roma_population", "programmes", "milestones", "funding")
 
@@ -261,43 +261,7 @@ def _placeholders(doc: RawDocument, values: dict) -> list[Problem]:
 
 
 def _parse(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Problem]]:
-    values: dict = {}
-    problems: list[Problem] = []
-    for key in doc.meta:
-        if str(key) not in _BY_NAME:
-            hint = closest(str(key), list(PROFILE_FIELD_NAMES))
-            tip = f"did you mean '{hint}'? " if hint else ""
-            problems.append(
-                Problem(
-                    doc.relpath,
-                    doc.line(str(key)),
-                    str(key),
-                    f"unknown field, ignored ({tip}the profile fields are listed in "
-                    "content/README.md)",
-                    WARNING,
-                )
-            )
-    for spec in PROFILE_FIELDS:
-        raw = doc.meta.get(spec.name)
-        if raw is None or raw == "" or raw == []:
-            if spec.required:
-                line = doc.line(spec.name) if spec.name in doc.meta else 2
-                problems.append(
-                    Problem(doc.relpath, line, spec.name, f"is missing ({spec.expected})")
-                )
-            continue
-        value, issues = spec.parse(raw, vocab)
-        for message, index in issues:
-            line = doc.line(spec.name, index)
-            if spec.essential:
-                problems.append(Problem(doc.relpath, line, spec.name, message))
-            else:
-                if not message.endswith("left out"):
-                    message += "; left out"
-                problems.append(Problem(doc.relpath, line, spec.name, message, WARNING))
-        if value not in (None, [], {}):
-            values[spec.name] = value
-    return values, problems
+    return parse_fields(doc, vocab, PROFILE_FIELDS, "the profile fields")
 
 
 def load_profiles(content_dir: Path, vocab: Vocabulary) -> tuple[list[Problem], list[str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..language import langid
 from ..source.markup import to_html, to_text
 from ..source.readers import RawDocument, split_language_suffix
-from .fields import BY_NAME, FIELD_NAMES, FIELDS, PLACEHOLDER, PRACTICE_FIELDS
+from .fields import FIELDS, PLACEHOLDER, PRACTICE_FIELDS
 from .problems import WARNING, Problem
 from .vocabulary import Vocabulary, closest, language_codes
 
@@ -140,22 +140,32 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
 
 
 def _parse_fields(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Problem]]:
+    return parse_fields(doc, vocab, FIELDS, "the fields")
+
+
+def parse_fields(
+    doc: RawDocument, vocab: Vocabulary, fields: tuple, listed: str
+) -> tuple[dict, list[Problem]]:
+    """Every declared field of a file parsed, with a problem for each unknown field (ignored,
+    with the closest name), each missing required one and each bad value (see ``_issue``).
+    ``listed`` names the fields' list in the authoring guide."""
+    by_name = {spec.name: spec for spec in fields}
     values: dict = {}
     problems: list[Problem] = []
     for key in doc.meta:
-        if str(key) not in BY_NAME:
-            hint = closest(str(key), list(FIELD_NAMES))
+        if str(key) not in by_name:
+            hint = closest(str(key), list(by_name))
             tip = f"did you mean '{hint}'? " if hint else ""
             problems.append(
                 Problem(
                     doc.relpath,
                     doc.line(str(key)),
                     str(key),
-                    f"unknown field, ignored ({tip}the fields are listed in content/README.md)",
+                    f"unknown field, ignored ({tip}{listed} are listed in content/README.md)",
                     WARNING,
                 )
             )
-    for spec in FIELDS:
+    for spec in fields:
         raw = doc.meta.get(spec.name)
         if raw is None or raw == "" or raw == []:
             if spec.required:
@@ -167,7 +177,7 @@ def _parse_fields(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Probl
         value, issues = spec.parse(raw, vocab)
         for message, index in issues:
             problems.append(_issue(doc, spec, index, message))
-        if value not in (None, []):
+        if value not in (None, [], {}):
             values[spec.name] = value
     return values, problems
 
@@ -205,7 +215,7 @@ def _issue(doc: RawDocument, spec, index: int | None, message: str) -> Problem:
     line = doc.line(spec.name, index)
     if spec.essential:
         return Problem(doc.relpath, line, spec.name, message)
-    if "kept as written" not in message:
+    if "kept as written" not in message and not message.endswith("left out"):
         message += "; left out"
     return Problem(doc.relpath, line, spec.name, message, WARNING)
 

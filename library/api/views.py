@@ -10,6 +10,8 @@ from dataclasses import asdict
 
 from flask import Blueprint, Flask, Response, abort, jsonify, request, url_for
 
+from indexer.contract.fields import PRACTICE_FIELDS
+
 from .. import i18n
 from ..models import FACETS, Hit, SearchPage
 from ..opendata import citations
@@ -109,17 +111,7 @@ def practice_json(practice: dict, ui: str) -> dict:
     resource gives none); evidence with its label in the interface language."""
     vocab = service().vocabulary
     data = {
-        name: practice.get(name, [] if name in PRACTICE_LISTS else None)
-        for name in (
-            "period",
-            "lead",
-            "partners",
-            "target_groups",
-            "results",
-            "funding",
-            "evidence",
-            "transferability",
-        )
+        name: practice.get(name, [] if name in PRACTICE_LISTS else None) for name in PRACTICE_FIELDS
     }
     evidence = data["evidence"]
     if evidence:
