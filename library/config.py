@@ -41,3 +41,6 @@ class Config:
     MAIL_GIVE_UP_HOURS = 72
     MAIL_POLL_SECONDS = 30  # the sender thread also looks for other processes' messages
     MAIL_SENDER_THREAD = True  # false: only `python -m library send-mail` sends
+    # The site's public address ("https://library.example.org"): links in e-mail notices start
+    # with it; empty: with the host the request came to.
+    PUBLIC_URL = ""

@@ -29,14 +29,17 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 FOLDER = "metrics"
 EXTENSION = "library_metrics"
 SHARING_DB = "sharing.sqlite3"
-# Numbers a build may write into meta.json, exported when present (older builds have none).
+# Numbers a build writes into meta.json (indexer/writing/build.py, `_finish`), exported when
+# present (older builds have none of the build's own figures).
 BUILD_FIGURES = {
     "seconds": "library_index_build_seconds",
     "problems": "library_index_build_problems",
     "rejected": "library_index_build_rejected_files",
+    "finished": "library_index_build_finished_timestamp_seconds",
     "documents": "library_index_documents",
     "languages": "library_index_languages",
 }
+BUILD_MODES = ("full", "incremental")
 
 
 def init_app(app: Flask) -> None:
@@ -201,6 +204,9 @@ def _index_families(app: Flask):
     for key, name in BUILD_FIGURES.items():
         if isinstance(meta.get(key), int | float) and not isinstance(meta.get(key), bool):
             yield _gauge(name, f"'{key}' of the served generation's meta.json", meta[key])
+    if meta.get("mode") in BUILD_MODES:
+        documentation = "1 for the mode (full or incremental) of the build that wrote the index"
+        yield _gauge("library_index_build_mode", documentation, 1, {"mode": meta["mode"]})
 
 
 def _read_meta(path: Path) -> dict:

@@ -3,10 +3,12 @@ the index being served."""
 
 from __future__ import annotations
 
+import calendar
 import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,32 @@ def test_editing_one_file_updates_exactly_one_document(content_copy, tmp_path):
     assert "Changed" not in report.summary() and "1 changed" in report.summary()
     assert store.current_generation(index_dir) == generation  # updated in place
     assert _docs(index_dir)["good/iskola.hu.md"] == "Roma gyerekek az iskolákban Nagykállóban"
+
+
+def test_meta_json_records_each_build_s_figures(content_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    before = time.time()
+    first = build(content_copy, index_dir, **QUIET)
+    full = store.read_json(store.current_generation(index_dir) / store.META_FILE)
+    assert full["mode"] == "full" and full["rejected"] == first.rejected
+    (content_copy / "good" / "new.en.md").write_text("---\ntitle: New\n---\nText.\n", "utf-8")
+    (content_copy / "warned" / "another-bad-date.md").write_text(
+        (content_copy / "warned" / "bad-date.md").read_text("utf-8"), "utf-8"
+    )
+    second = build(content_copy, index_dir, **QUIET)
+    meta = store.read_json(store.current_generation(index_dir) / store.META_FILE)
+    assert (meta["mode"], second.mode, first.mode) == ("incremental", "incremental", "full")
+    # An incremental build reports the files it read and those still rejected.
+    assert meta["problems"] == len(second.problems) > 0
+    assert full["problems"] == len(first.problems) > len(second.problems)
+    assert "warned/another-bad-date.md" in {problem.path for problem in second.problems}
+    assert meta["rejected"] == second.rejected == first.rejected == 5
+    assert 0 < meta["seconds"] <= second.seconds
+    assert before <= meta["finished"] <= time.time()
+    built = calendar.timegm(time.strptime(meta["built"], "%Y-%m-%dT%H:%M:%SZ"))
+    assert 0 <= meta["finished"] - built <= 1.001  # one moment, as text and as Unix seconds
+    assert (meta["documents"], meta["languages"]) == (second.documents, second.languages)
+    assert meta["fingerprint"] == full["fingerprint"]
 
 
 def test_touching_a_file_without_changing_it_is_not_a_change(content_copy, tmp_path):

@@ -85,6 +85,21 @@ def test_metrics_count_requests_and_read_the_index_and_the_outbox(metered):
     assert 60 < samples["library_sharing_outbox_oldest_pending_seconds", ()] < 600
 
 
+def test_metrics_show_the_figures_of_the_build_that_wrote_the_index(metered, built_index):
+    index_dir, report = built_index
+    meta = json.loads((index_dir / "current" / "meta.json").read_text("utf-8"))
+    samples = _samples(metered.test_client().get("/metrics").get_data(as_text=True))
+    assert samples["library_index_build_mode", (("mode", meta["mode"]),)] == 1
+    assert meta["mode"] in ("full", "incremental")
+    assert samples["library_index_build_seconds", ()] == meta["seconds"] > 0
+    assert samples["library_index_build_problems", ()] == meta["problems"] == len(report.problems)
+    assert samples["library_index_build_rejected_files", ()] == meta["rejected"] == report.rejected
+    assert meta["rejected"] > 0 and meta["problems"] > meta["rejected"]
+    finished = samples["library_index_build_finished_timestamp_seconds", ()]
+    assert finished == meta["finished"] and 0 < time.time() - finished < 3600
+    assert samples["library_index_documents", ()] == meta["documents"] == report.documents
+
+
 def test_a_sharing_database_without_the_tables_gives_no_figures(tmp_path):
     path = tmp_path / metrics.SHARING_DB
     with closing(sqlite3.connect(path)) as connection:

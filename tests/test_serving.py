@@ -173,3 +173,120 @@ def test_updates_and_rebuilds_under_load_lose_no_request(server):
         time.sleep(1.0)
     assert load.done > 20
     assert load.failures == []
+
+
+# -- several web servers on one index folder ---------------------------------------------------
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class Polling:
+    """One client per server asking for a search and /health in turn until stopped."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.stop = threading.Event()
+        self.done = 0
+        self.failures: list[str] = []
+        self._lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._run, args=(port,)) for port in ports]
+
+    def _run(self, port: int) -> None:
+        while not self.stop.is_set():
+            for path in ("/api/search?q=roma", "/health"):
+                try:
+                    status = _status(port, path)
+                    failed = None if status == 200 else f"{port}{path}: HTTP {status}"
+                except (OSError, http.client.HTTPException) as err:
+                    failed = f"{port}{path}: {err!r}"
+                with self._lock:
+                    self.done += 1
+                    if failed:
+                        self.failures.append(failed)
+
+    def __enter__(self) -> Polling:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def _served(ports: list[int], word: str) -> list[tuple]:
+    """What each server answers: (resources found for word, generation, revision)."""
+    states = []
+    for port in ports:
+        health = _get(port, "/health")[1]
+        states.append((_total(port, word), health["generation"], health["revision"]))
+    return states
+
+
+def _until_both_serve(ports: list[int], word: str, generation: str) -> list[tuple]:
+    """Wait (a few seconds at most) until every server finds word in generation; their states."""
+    deadline = time.monotonic() + 5.0
+    while True:
+        states = _served(ports, word)
+        if all(found == 1 and served == generation for found, served, _ in states):
+            return states
+        assert time.monotonic() < deadline, f"{states}: not {word!r} from {generation} on each"
+        time.sleep(0.05)
+
+
+def _add_and_build(env: dict, content: Path, word: str, *extra: str) -> None:
+    """A resource with word, then `python -m indexer build` while both servers are polled."""
+    (content / "good" / f"{word}.en.md").write_text(
+        f"---\ntitle: Shared {word}\nthemes: [housing]\n---\nA new practice: {word}.\n", "utf-8"
+    )
+    _build(env, *extra)
+
+
+def test_two_servers_on_one_index_folder_serve_each_new_build_together(tmp_path, fixture_content):
+    """Two `python app.py` (own ports and data folders, no watcher) read one index folder that a
+    separate builder updates: both serve each new state, incremental or a new generation."""
+    content, index = tmp_path / "content", tmp_path / "index"
+    shutil.copytree(fixture_content, content)
+    common = {
+        **os.environ,
+        "LIBRARY_CONTENT_DIR": str(content),
+        "LIBRARY_INDEX_DIR": str(index),
+        "LIBRARY_WATCH": "0",
+        "LIBRARY_WORKERS": "1",
+    }
+    with socket.socket() as one, socket.socket() as other:  # two ports, certainly different
+        for sock in (one, other):
+            sock.bind(("127.0.0.1", 0))
+        ports = [one.getsockname()[1], other.getsockname()[1]]
+    processes: list[subprocess.Popen] = []
+    try:
+        for n, port in enumerate(ports):
+            env = common | {"PORT": str(port), "LIBRARY_DATA_DIR": str(tmp_path / f"data-{n}")}
+            processes.append(start_app(env, "/health"))
+        first = os.readlink(index / "current")
+        before = _served(ports, "wombatquill")
+        assert before == [(0, first, before[0][2])] * 2
+        with Polling(ports) as polling:
+            _add_and_build(common, content, "wombatquill")  # incremental: the same generation
+            assert os.readlink(index / "current") == first
+            states = _until_both_serve(ports, "wombatquill", first)
+            assert states[0] == states[1] and states[0][2] != before[0][2]  # a new revision
+            _add_and_build(common, content, "quokkafern", "--full")  # a new generation
+            second = os.readlink(index / "current")
+            assert second != first
+            states = _until_both_serve(ports, "quokkafern", second)
+            assert states[0] == states[1]
+            assert [found for found, _, _ in _served(ports, "wombatquill")] == [1, 1]
+            time.sleep(0.5)  # and a little more polling of the new state
+        assert polling.failures == []
+        assert polling.done > 20
+    finally:
+        for process in processes:
+            _stop(process)

@@ -372,3 +372,45 @@ def test_the_background_sender_delivers_once_the_server_comes_up(
     finally:
         app.extensions[mailer.EXTENSION].stop()
         server.stop()
+
+
+PUBLIC_URL = "https://library.example.org"
+
+
+def test_with_a_public_address_every_notice_links_to_it_not_to_the_request_s_host(
+    tmp_path, built_index, content_copy, smtp
+):
+    config = mail_config(smtp.port) | {"PUBLIC_URL": f"{PUBLIC_URL}/"}
+    app = make_app(tmp_path, built_index, content_copy, **config)
+    add_editor(Path(app.config["DATA_DIR"]), "anna", "anna@example.org")
+    client = app.test_client()  # the requests come to http://localhost
+    location = send(client, contact_email="obec@example.cz").headers["Location"]
+    sign_in(client)
+    assert editor_post(client, "/editor/submissions/1/publish").status_code == 303
+    assert drain(app).sent == 3
+    received, published = (body_of(m) for m in smtp.inbox.to("obec@example.cz"))
+    [to_anna] = (body_of(m) for m in smtp.inbox.to("anna@example.org"))
+    assert f"{PUBLIC_URL}{location}" in received and location.startswith("/cs/share/")
+    assert f"Review it: {PUBLIC_URL}/editor/submissions/1" in to_anna.splitlines()
+    assert f"{PUBLIC_URL}/cs/resources/shared/komunitni-centrum-v-karvine" in published
+    assert all("localhost" not in body for body in (received, published, to_anna))
+
+
+def test_the_public_address_comes_from_the_environment_and_replaces_a_proxy_s_prefix(
+    tmp_path, built_index, content_copy, monkeypatch
+):
+    from library.sharing import notices
+
+    monkeypatch.setenv("LIBRARY_PUBLIC_URL", f"{PUBLIC_URL}/library")
+    app = make_app(tmp_path, built_index, content_copy)
+    with app.test_request_context("/", base_url="http://10.0.0.5:5000/internal/"):
+        address = notices.public_link("editor.submission", submission_id=7)
+    assert address == f"{PUBLIC_URL}/library/editor/submissions/7"
+
+
+@pytest.mark.parametrize("value", ["library.example.org", "ftp://library.example.org", "https://"])
+def test_a_public_address_that_cannot_start_a_link_stops_the_start(
+    tmp_path, built_index, content_copy, value
+):
+    with pytest.raises(ValueError, match="LIBRARY_PUBLIC_URL must be the site's address"):
+        make_app(tmp_path, built_index, content_copy, PUBLIC_URL=value)

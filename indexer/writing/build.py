@@ -56,6 +56,8 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     progress: Progress | None = field(default=None, repr=False, compare=False)
+    # When the build began its work (under the lock), for the duration meta.json records.
+    started: float = field(default_factory=time.monotonic, repr=False, compare=False)
 
     def strict(self) -> None:
         """Treat every warning as an error (`check --strict`)."""
@@ -344,18 +346,27 @@ def _add_all(
 
 
 def _finish(generation: Path, vocab, print_: str, report: BuildReport) -> None:
+    """Write the generation's vocabulary and its commit mark, `meta.json`: what the index holds
+    and the build's figures (mode, seconds, problems, rejected files, finish time as Unix
+    seconds, the same moment as `built`), which /metrics exports (library/metrics.py)."""
     ix = whoosh_index.open_dir(str(generation))
     with ix.searcher() as searcher:
         report.documents = searcher.doc_count()
         report.languages = len(list(searcher.reader().field_terms("language")))
     store.write_text(generation / store.VOCABULARY_FILE, vocab.to_json())
+    finished = time.time()
     store.write_json(
         generation / store.META_FILE,
         {
             "fingerprint": print_,
             "documents": report.documents,
             "languages": report.languages,
-            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(finished)),
+            "mode": report.mode,
+            "seconds": round(time.monotonic() - report.started, 3),
+            "problems": len(report.problems),
+            "rejected": report.rejected,
+            "finished": round(finished, 3),
         },
     )
 

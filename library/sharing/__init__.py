@@ -16,7 +16,7 @@ import time
 
 from flask import Flask
 
-from . import editor_views, mailer, settings, share_views, state
+from . import editor_views, mailer, notices, settings, share_views, state
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.add_template_filter(timestamp)
     mailer.init_app(app)
+    notices.init_app(app)
 
 
 def timestamp(seconds: float) -> str:

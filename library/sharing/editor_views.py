@@ -256,7 +256,7 @@ def publish_submission(submission_id: int):
         return submission(sub.id, 422, "path")
     change = {"state": queue.PUBLISHED, "published_path": done.path, "message": ""}
     change["slug"] = done.resource_id.rsplit("/", 1)[-1]
-    address = url_for("pages.resource", ui=sub.ui, doc_id=done.resource_id, _external=True)
+    address = notices.public_link("pages.resource", ui=sub.ui, doc_id=done.resource_id)
     about = notices.of(sub, address=address)
     queue.update(
         data_dir(), sub, change, "published", auth.current(), done.path,

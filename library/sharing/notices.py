@@ -1,14 +1,16 @@
 """What each action tells whom by e-mail, written into the outbox inside the action's own
 transaction: the submitter (when they gave an address) in the interface language they used,
-the editors who have an address in theirs. Without SMTP settings nothing is written.
+the editors who have an address in theirs. Without SMTP settings nothing is written. Links
+in the messages start with PUBLIC_URL when it is set, else with the request's own host.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -36,6 +38,40 @@ class About:
     email: str = ""  # the submitter's, from the contact fields
     note: str = ""  # the editors' message or reason
     address: str = ""  # where the published resource is
+
+
+def init_app(app: Flask) -> None:
+    """Refuse a PUBLIC_URL that cannot start a link, before any message is written with it."""
+    public_url(app.config)
+
+
+def public_url(config) -> str:
+    """PUBLIC_URL without its trailing slash ("" when unset); ValueError when it is not an
+    absolute http(s) address."""
+    value = str(config.get("PUBLIC_URL") or "").strip().rstrip("/")
+    parts = urlsplit(value)
+    if value and (
+        parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment
+    ):
+        raise ValueError(
+            f"LIBRARY_PUBLIC_URL must be the site's address, such as "
+            f"https://library.example.org, not {value!r}"
+        )
+    return value
+
+
+def public_link(endpoint: str, **values) -> str:
+    """The absolute address of a page, for a message read outside the site: on PUBLIC_URL when
+    it is set (a request may have come through an internal name or another server), else on
+    the request's own host."""
+    base = public_url(current_app.config)
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    path = url_for(endpoint, **values)
+    root = request.script_root  # a prefix the proxy passed: PUBLIC_URL already carries it
+    if root and path.startswith(f"{root}/"):
+        path = path[len(root) :]
+    return base + path
 
 
 def of(sub, **extra) -> About:
@@ -79,7 +115,7 @@ def _language(code: str) -> str:
 def _for_submitter(event: str, about: About) -> outbox.Message:
     ui = _language(about.ui)
     with force_locale(ui):
-        link = url_for("share.track", ui=ui, token=about.token, _external=True)
+        link = public_link("share.track", ui=ui, token=about.token)
         subject, body = _submitter_text(event, about, link)
         body = f"{body}\n\n-- \n{_footer()}\n"
     return outbox.Message(about.email, subject, body, ui, about.id)
@@ -134,7 +170,7 @@ def _for_editors(conn: sqlite3.Connection, event: str, about: About) -> list[out
             continue
         ui = _language(language)
         with force_locale(ui):
-            link = url_for("editor.submission", submission_id=about.id, _external=True)
+            link = public_link("editor.submission", submission_id=about.id)
             if event == RECEIVED:
                 subject = _("New submission: “%(title)s”", title=about.title)
                 body = _(
