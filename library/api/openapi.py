@@ -17,10 +17,13 @@ from ..opendata.feeds import FEED_LIMIT
 from ..pages.files import MEDIA_TYPES as FILE_TYPES
 from ..search import IndexMissing
 from ..search_ext import service
+from .shapes import closed as _object
+from .shapes import nullable as _nullable
+from .shapes import ref as _ref
+from .shapes import strings as _strings
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 VERSION = "1.0.0"
-REF = "#/components/schemas/"
 
 
 def init_app(app: Flask) -> None:
@@ -39,27 +42,6 @@ def example_id() -> str | None:
     except IndexMissing:
         return None
     return newest[0].id if newest else None
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": REF + name}
-
-
-def _strings() -> dict:
-    return {"type": "array", "items": {"type": "string"}}
-
-
-def _nullable(kind: str) -> dict:
-    return {"type": [kind, "null"]}
-
-
-def _object(properties: dict, required: list[str] | None = None) -> dict:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-        "additionalProperties": False,
-    }
 
 
 # -- parameters --------------------------------------------------------------------------------

@@ -3,49 +3,25 @@ practice fields a document carries (read by `library.api.openapi`)."""
 
 from __future__ import annotations
 
+from ..api.shapes import closed as _object
+from ..api.shapes import nullable as _n
+from ..api.shapes import ref as _ref
+from ..api.shapes import strings as _strings
 from ..compare.table import MAX_ITEMS, MIN_ITEMS
-
-REF = "#/components/schemas/"
-MAX_FILTER_VALUES = 20
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": REF + name}
-
-
-def _n(kind: str) -> dict:
-    return {"type": [kind, "null"]}
-
-
-def _strings() -> dict:
-    return {"type": "array", "items": {"type": "string"}}
-
-
-def _object(properties: dict, required: list[str] | None = None) -> dict:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-        "additionalProperties": False,
-    }
-
+from .views import MAX_FILTER_VALUES
 
 NUMBER = {"type": "number"}
 URL = {"type": "string", "format": "uri"}
 
 
-def _row(properties: dict, required: list[str]) -> dict:
-    return _object(properties, required)
-
-
 def schemas() -> dict:
-    funding_row = _row(
+    funding_row = _object(
         {"title": {"type": "string"}, "funder": {"type": "string"}, "amount": NUMBER,
          "currency": {"type": "string", "description": "ISO 4217"},
          "status": {"type": "string"}, "year": {"type": "integer"}, "source": URL},
         ["title"],
     )  # fmt: skip
-    result_row = _row(
+    result_row = _object(
         {"indicator": {"type": "string"}, "value": NUMBER, "unit": {"type": "string"},
          "year": {"type": "integer"}, "source": URL},
         ["indicator", "value"],
