@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from ..language.analysis import fold
 from ..source.readers import DOCUMENT_SUFFIXES
@@ -26,8 +25,6 @@ from .vocabulary import (
 MAX_TITLE = 300
 MAX_SUMMARY = 2000
 MAX_LIST = 50
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
 PLACEHOLDER = re.compile(r"\[\[(.+?)\]\]")  # what a generated template leaves to fill in
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/-]{0,199}$")
 
@@ -213,27 +210,13 @@ def parse_language(value, vocab):
 
 
 def parse_date(value, vocab):
-    if isinstance(value, date):
-        return value.isoformat(), []
-    text = str(value).strip()
-    match = DATE_RE.match(text)
-    if not match:
-        return None, [(f"'{value}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", None)]
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        date(year, month or 1, day or 1)
-    except ValueError:
-        return None, [(f"'{value}' is not a real date (YYYY-MM-DD, YYYY-MM or YYYY)", None)]
-    if not 1900 <= year <= 2100:
-        return None, [(f"year {year} is out of range (1900-2100)", None)]
-    return text, []
+    text, wrong = structured.clean_date(value)
+    return text, ([(wrong, None)] if wrong else [])
 
 
 def parse_url(value, vocab):
-    text = str(value).strip()
-    if not URL_RE.match(text):
-        return None, [(f"'{value}' is not a web address (a URL starting with https://)", None)]
-    return text, []
+    text, wrong = structured.clean_url(value)
+    return text, ([(wrong, None)] if wrong else [])
 
 
 def parse_id(value, vocab):

@@ -30,7 +30,15 @@ from ..source.readers import (
     split_language_suffix,
 )
 from . import structured, vocabulary
-from .fields import PLACEHOLDER, Field, _text, parse_countries, parse_language, parse_url
+from .fields import (
+    PLACEHOLDER,
+    Field,
+    _text,
+    parse_countries,
+    parse_date,
+    parse_language,
+    parse_url,
+)
 from .problems import WARNING, Problem
 from .validate import parse_fields
 from .vocabulary import City, Vocabulary, closest, country_codes, language_codes
@@ -103,11 +111,6 @@ def _themes(value, vocab):
     return clean, issues
 
 
-def _date(value, vocab):
-    text, wrong = structured.clean_date(value)
-    return text, ([(wrong, None)] if wrong else [])
-
-
 PROFILE_FIELDS: tuple[Field, ...] = (
     Field("city", False, "the city's slug; defaults to the file name", _slug, essential=True),
     Field("title", True, "the city's name in this file's language", _text(200), essential=True),
@@ -132,7 +135,7 @@ PROFILE_FIELDS: tuple[Field, ...] = (
     Field("themes", False, "theme slugs from content/vocabulary.yml", _themes),
     Field("language", False, "an ISO 639-1 code; taken from the file name", parse_language),
     Field("source", False, "the URL of the main source", parse_url),
-    Field("accessed", False, "the date the sources were read, YYYY-MM-DD", _date),
+    Field("accessed", False, "the date the sources were read, YYYY-MM-DD", parse_date),
 )
 PROFILE_FIELD_NAMES = tuple(f.name for f in PROFILE_FIELDS)
 # What a profile version carries besides its text (the city page falls back per field).

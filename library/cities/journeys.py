@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from indexer.contract.vocabulary import Vocabulary
 
-from .profiles import chosen_version
+from .profiles import chosen_version, field_of
 
 
 @dataclass(frozen=True)
@@ -89,13 +89,7 @@ def journeys(
 
 
 def _milestones(city) -> list[dict]:
-    chosen = chosen_version(city, "en")
-    if "milestones" in chosen:
-        return chosen["milestones"]
-    for version in city.profiles.values():
-        if "milestones" in version:
-            return version["milestones"]
-    return []
+    return field_of(city, chosen_version(city, "en"), "milestones") or []
 
 
 def pairs(order: list[str]) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ translation may carry only its text. Labels come from the vocabulary in the inte
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from indexer.contract.vocabulary import City, Vocabulary, country_name
@@ -115,7 +116,8 @@ def chosen_version(city: City, ui: str) -> dict:
     return versions.get(ui) or versions.get("en") or versions[sorted(versions)[0]]
 
 
-def _field(city: City, chosen: dict, key: str):
+def field_of(city: City, chosen: dict, key: str):
+    """A field of the chosen version, else of the English one, else of any version."""
     if key in chosen:
         return chosen[key]
     for lang in sorted(city.profiles, key=lambda lang: (lang != "en", lang)):
@@ -132,7 +134,7 @@ def profile(vocab: Vocabulary, slug: str, ui: str) -> CityProfile | None:
     chosen = chosen_version(city, ui)
 
     def get(key, default=None):
-        found = _field(city, chosen, key)
+        found = field_of(city, chosen, key)
         return default if found is None else found
 
     def label(kind: str, slug: str) -> str:
@@ -197,7 +199,7 @@ def profile(vocab: Vocabulary, slug: str, ui: str) -> CityProfile | None:
         programmes=programmes,
         milestones=milestones,
         funding=funding,
-        totals=totals(funding),
+        totals=totals((f.amount, f.currency) for f in funding),
         steps=steps_reached(milestones, vocab, ui),
         themes=list(get("themes", [])),
         language=chosen.get("language", ""),
@@ -228,13 +230,13 @@ def _figures(rows: list[dict], vocab: Vocabulary, ui: str) -> list[Figure]:
     return sorted(found, key=lambda f: (f.year or 0, f.method))
 
 
-def totals(funding: list[Funding]) -> list[tuple[str, int | float]]:
-    """The sum of the amounts per currency (rows without an amount or a currency count in
-    neither); never converted between currencies."""
+def totals(amounts: Iterable[tuple]) -> list[tuple[str, int | float]]:
+    """The sum of (amount, currency) pairs per currency; a pair without an amount or a
+    currency counts in neither. Never converted between currencies."""
     sums: dict[str, int | float] = {}
-    for row in funding:
-        if row.amount is not None and row.currency:
-            sums[row.currency] = sums.get(row.currency, 0) + row.amount
+    for amount, currency in amounts:
+        if amount is not None and currency:
+            sums[currency] = sums.get(currency, 0) + amount
     return sorted(sums.items())
 
 
@@ -276,11 +278,11 @@ def similar(vocab: Vocabulary, slug: str, ui: str, limit: int = SIMILAR_LIMIT) -
 def _traits(city: City) -> dict:
     chosen = chosen_version(city, "en")
     figures = [
-        Figure(r["value"], r.get("year"), "") for r in (_field(city, chosen, "population") or [])
+        Figure(r["value"], r.get("year"), "") for r in (field_of(city, chosen, "population") or [])
     ]
     latest = _latest(figures)
     return {
         "projects": set(city.projects),
-        "themes": set(_field(city, chosen, "themes") or []),
+        "themes": set(field_of(city, chosen, "themes") or []),
         "size": latest.value if latest else None,
     }

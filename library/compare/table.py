@@ -72,11 +72,8 @@ def _funding_cells(rows: list[dict]) -> tuple[str, str]:
         )
         for row in rows
     )
-    sums: dict[str, float] = {}
-    for row in rows:
-        if row.get("amount") is not None and row.get("currency"):
-            sums[row["currency"]] = sums.get(row["currency"], 0) + row["amount"]
-    return listed, _join(_amount(v, c) for c, v in sorted(sums.items()))
+    summed = totals((row.get("amount"), row.get("currency")) for row in rows)
+    return listed, _join(_amount(v, c) for c, v in summed)
 
 
 def resource_rows(docs: list, vocab: Vocabulary, ui: str) -> list[Row]:
@@ -177,7 +174,7 @@ def city_rows(cities: list[CityProfile], resources: list[int], vocab: Vocabulary
         Row(_("Funded projects"), [str(len(c.funding)) for c in cities]),
         Row(
             _("Funding in total"),
-            [_join(_amount(v, cur) for cur, v in totals(c.funding)) for c in cities],
+            [_join(_amount(v, cur) for cur, v in c.totals) for c in cities],
         ),
         Row(_("Resources in the library"), [str(n) for n in resources]),
         Row(_("Source"), [c.source for c in cities]),
