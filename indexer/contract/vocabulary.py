@@ -87,8 +87,9 @@ class City:
 
 
 def script(text: str) -> str:
+    """latin, cyrillic or greek: the script of the first Greek or Cyrillic letter, if any."""
     for char in text:
-        if "\u0370" <= char <= "\u03ff":
+        if "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff":  # with polytonic
             return "greek"
         if "\u0400" <= char <= "\u04ff":
             return "cyrillic"

@@ -10,6 +10,7 @@ edits. The service offers the result only when it finds more resources than the 
 
 from __future__ import annotations
 
+from indexer.contract.vocabulary import LANGUAGE_SCRIPTS, script
 from indexer.language import analysis
 from indexer.writing.schema import NEUTRAL, body_field, spell_field
 
@@ -75,18 +76,13 @@ ALPHABETS = {
     "fr": "àâæçéèêëîïôœùûüÿ",
     "pt": "àáâãçéêíóôõú",
 }
-SCRIPT_LANGUAGES = {"cyrillic": ("bg",), "greek": ("el",)}
-# Close calls between these are settled by the interface language.
-RELATED = ({"cs", "sk"}, {"hr", "sl"}, {"bg"})
+# Close calls between these are settled by the interface language (Macedonian, related to
+# Bulgarian, has no analysis of its own, so no close call can arise there).
+RELATED = ({"cs", "sk"}, {"hr", "sl"})
 
 
-def script(word: str) -> str:
-    for char in word:
-        if "\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff":
-            return "greek"
-        if "\u0400" <= char <= "\u04ff":
-            return "cyrillic"
-    return "latin"
+def _script_of(lang: str) -> str:
+    return LANGUAGE_SCRIPTS.get(lang, "latin")
 
 
 def possible(lang: str, words: list[str]) -> bool:
@@ -94,10 +90,10 @@ def possible(lang: str, words: list[str]) -> bool:
     for word in words:
         kind = script(word)
         if kind != "latin":
-            if lang not in SCRIPT_LANGUAGES[kind]:
+            if _script_of(lang) != kind:
                 return False
             continue
-        if lang in ("bg", "el"):
+        if _script_of(lang) != "latin":
             continue  # Latin-typed Bulgarian and Greek: any letters
         letters = ALPHABETS.get(lang)
         if letters is None:
