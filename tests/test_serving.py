@@ -103,41 +103,39 @@ def server(tmp_path, fixture_content):
     try:
         yield port, content, env
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
 
 
-class Load:
-    """Clients asking a mix of queries until stopped, counting what failed."""
+class Clients:
+    """Clients sending requests until stopped, counting what failed; client `number` sends,
+    round after round, the (port, path) pairs ``requests(number, round)`` gives."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
+    def __init__(self, clients: int) -> None:
         self.stop = threading.Event()
         self.done = 0
         self.failures: list[str] = []
         self._lock = threading.Lock()
-        self.threads = [threading.Thread(target=self._run, args=(i,)) for i in range(CLIENTS)]
+        self.threads = [threading.Thread(target=self._run, args=(i,)) for i in range(clients)]
+
+    def requests(self, number: int, round_: int) -> list[tuple[int, str]]:
+        raise NotImplementedError
 
     def _run(self, number: int) -> None:
-        i = number
+        round_ = 0
         while not self.stop.is_set():
-            q = QUERIES[i % len(QUERIES)]
-            i += 1
-            try:
-                status, _ = _get(self.port, f"/api/search?q={quote(q)}")
-                failed = None if status == 200 else f"{q}: HTTP {status}"
-            except (OSError, http.client.HTTPException, ValueError) as err:
-                failed = f"{q}: {err!r}"
-            with self._lock:
-                self.done += 1
-                if failed:
-                    self.failures.append(failed)
+            for port, path in self.requests(number, round_):
+                try:
+                    status = _status(port, path)
+                    failed = None if status == 200 else f"{port}{path}: HTTP {status}"
+                except (OSError, http.client.HTTPException, ValueError) as err:
+                    failed = f"{port}{path}: {err!r}"
+                with self._lock:
+                    self.done += 1
+                    if failed:
+                        self.failures.append(failed)
+            round_ += 1
 
-    def __enter__(self) -> Load:
+    def __enter__(self):
         for thread in self.threads:
             thread.start()
         return self
@@ -146,6 +144,18 @@ class Load:
         self.stop.set()
         for thread in self.threads:
             thread.join()
+
+
+class Load(Clients):
+    """Clients asking a mix of queries of one server."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(CLIENTS)
+        self.port = port
+
+    def requests(self, number: int, round_: int) -> list[tuple[int, str]]:
+        q = QUERIES[(number + round_) % len(QUERIES)]
+        return [(self.port, f"/api/search?q={quote(q)}")]
 
 
 def _build(env: dict, *extra: str) -> None:
@@ -187,38 +197,16 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-class Polling:
-    """One client per server asking for a search and /health in turn until stopped."""
+class Polling(Clients):
+    """One client per server asking for a search and /health in turn."""
 
     def __init__(self, ports: list[int]) -> None:
-        self.stop = threading.Event()
-        self.done = 0
-        self.failures: list[str] = []
-        self._lock = threading.Lock()
-        self.threads = [threading.Thread(target=self._run, args=(port,)) for port in ports]
+        super().__init__(len(ports))
+        self.ports = ports
 
-    def _run(self, port: int) -> None:
-        while not self.stop.is_set():
-            for path in ("/api/search?q=roma", "/health"):
-                try:
-                    status = _status(port, path)
-                    failed = None if status == 200 else f"{port}{path}: HTTP {status}"
-                except (OSError, http.client.HTTPException) as err:
-                    failed = f"{port}{path}: {err!r}"
-                with self._lock:
-                    self.done += 1
-                    if failed:
-                        self.failures.append(failed)
-
-    def __enter__(self) -> Polling:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join()
+    def requests(self, number: int, round_: int) -> list[tuple[int, str]]:
+        port = self.ports[number]
+        return [(port, "/api/search?q=roma"), (port, "/health")]
 
 
 def _served(ports: list[int], word: str) -> list[tuple]:
