@@ -138,8 +138,6 @@ PROFILE_FIELDS: tuple[Field, ...] = (
     Field("accessed", False, "the date the sources were read, YYYY-MM-DD", parse_date),
 )
 PROFILE_FIELD_NAMES = tuple(f.name for f in PROFILE_FIELDS)
-# What a profile version carries besides its text (the city page falls back per field).
-STRUCTURED = ("population", "roma_population", "programmes", "milestones", "funding")
 
 
 @dataclass

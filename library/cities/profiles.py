@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from indexer.contract.vocabulary import City, Vocabulary, country_name
 
 SIMILAR_LIMIT = 6
-STRUCTURED = ("population", "roma_population", "programmes", "milestones", "funding")
 
 
 @dataclass(frozen=True)
@@ -93,15 +92,6 @@ class CityProfile:
     source: str
     accessed: str
     languages: list[str] = field(default_factory=list)  # the profile's versions
-    register_source: str = ""
-
-    @property
-    def has_profile(self) -> bool:
-        return bool(self.languages)
-
-    @property
-    def latest_population(self) -> Figure | None:
-        return _latest(self.population)
 
 
 def _latest(figures: list[Figure]) -> Figure | None:
@@ -208,7 +198,6 @@ def profile(vocab: Vocabulary, slug: str, ui: str) -> CityProfile | None:
         source=get("source", "") or city.source,
         accessed=get("accessed", ""),
         languages=sorted(city.profiles),
-        register_source=city.source,
     )
 
 
