@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     run = {"users": _users, "send-mail": _send_mail, "backup": _backup, "restore": _restore}
     try:
         return run[args.command](app, data_dir, args)
-    except (OSError, db.Unavailable, db.sqlite3.Error) as err:
-        print(f"Nothing done: {data_dir} cannot be used ({err}).", file=sys.stderr)
+    except (OSError, db.Unavailable, *db.Error) as err:
+        print(f"Nothing done: {db.describe(data_dir)} cannot be used ({err}).", file=sys.stderr)
         return 1
 
 

@@ -27,6 +27,9 @@ class Config:
     SESSION_COOKIE_SECURE = True  # LIBRARY_SESSION_COOKIE_SECURE=false for plain http
     SHARE_MIN_FILL_SECONDS = 3
     SHARE_BUILD_AFTER_PUBLISH = True  # update the index in the background after publishing
+    # Empty: an SQLite file under DATA_DIR. "postgresql://user:password@host/name": one
+    # database for several web servers (the uploads folder must then be shared storage too).
+    DATABASE_URL = ""
 
     # E-mail notices (library/sharing/notices.py, mailer.py): nothing is written to the outbox
     # or sent while SMTP_HOST is empty. Port 465 speaks TLS from the start.

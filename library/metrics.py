@@ -15,7 +15,6 @@ import ipaddress
 import json
 import os
 import shutil
-import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +27,6 @@ from .search_ext import service_of
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 FOLDER = "metrics"
 EXTENSION = "library_metrics"
-SHARING_DB = "sharing.sqlite3"
 # Numbers a build writes into meta.json (indexer/writing/build.py, `_finish`), exported when
 # present (older builds have none of the build's own figures).
 BUILD_FIGURES = {
@@ -177,7 +175,7 @@ class _StateCollector:
 
     def collect(self):
         yield from _index_families(self.app)
-        yield from _sharing_families(Path(self.app.config["DATA_DIR"]) / SHARING_DB)
+        yield from _sharing_families(self.app)
 
 
 def _gauge(name: str, documentation: str, value: float, labels: dict | None = None):
@@ -225,55 +223,37 @@ def _age(built) -> float | None:
     return max(0.0, time.time() - moment.timestamp())
 
 
-SHARING_QUERIES = (
+SHARING_FAMILIES = (
     (
+        "submissions",
         "library_sharing_submissions",
         "Submissions in the sharing database, by state",
-        "SELECT state, COUNT(*) FROM submissions GROUP BY state",
     ),
     (
+        "outbox",
         "library_sharing_outbox_messages",
         "Messages in the sharing outbox, by state (pending and failed ones are the backlog)",
-        "SELECT state, COUNT(*) FROM outbox GROUP BY state",
     ),
 )
+SHARING_FIGURES = "library_sharing_figures"  # registered by library/sharing (figures.py)
 
 
-def _sharing_families(path: Path):
-    """Counts from the sharing database, read only; a missing file or table is left out."""
-    if not path.is_file():
-        return
+def _sharing_families(app: Flask):
+    """Counts from the sharing database (SQLite or PostgreSQL), read at scrape time through
+    the function sharing registers; what is missing or cannot be reached is left out."""
+    read = app.extensions.get(SHARING_FIGURES)
+    found = read() if read is not None else {}
     from prometheus_client.core import GaugeMetricFamily
 
-    try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1.0)
-    except sqlite3.Error:
-        return
-    try:
-        for name, documentation, query in SHARING_QUERIES:
-            try:
-                rows = connection.execute(query).fetchall()
-            except sqlite3.Error:
-                continue  # an older database without that table
+    for key, name, documentation in SHARING_FAMILIES:
+        if key in found:
             family = GaugeMetricFamily(name, documentation, labels=["state"])
-            for state, count in rows:
-                family.add_metric([str(state)], count)
+            for state, count in found[key].items():
+                family.add_metric([state], count)
             yield family
-        yield from _oldest_pending(connection)
-    finally:
-        connection.close()
-
-
-def _oldest_pending(connection: sqlite3.Connection):
-    try:
-        (oldest,) = connection.execute(
-            "SELECT MIN(created) FROM outbox WHERE state IN ('pending', 'sending')"
-        ).fetchone()
-    except sqlite3.Error:
-        return
-    age = max(0.0, time.time() - oldest) if isinstance(oldest, int | float) else 0.0
-    yield _gauge(
-        "library_sharing_outbox_oldest_pending_seconds",
-        "Age of the oldest message still waiting to be sent (0 when none)",
-        age,
-    )
+    if "oldest_pending_seconds" in found:
+        yield _gauge(
+            "library_sharing_outbox_oldest_pending_seconds",
+            "Age of the oldest message still waiting to be sent (0 when none)",
+            found["oldest_pending_seconds"],
+        )

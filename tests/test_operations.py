@@ -101,11 +101,15 @@ def test_metrics_show_the_figures_of_the_build_that_wrote_the_index(metered, bui
 
 
 def test_a_sharing_database_without_the_tables_gives_no_figures(tmp_path):
-    path = tmp_path / metrics.SHARING_DB
-    with closing(sqlite3.connect(path)) as connection:
+    from library.sharing import db, figures
+
+    with closing(sqlite3.connect(db.path_of(tmp_path))) as connection:
         connection.execute("CREATE TABLE unrelated (x)")
-    assert list(metrics._sharing_families(path)) == []
-    assert list(metrics._sharing_families(tmp_path / "missing.sqlite3")) == []
+    assert figures.read(tmp_path) == {}
+    assert figures.read(tmp_path / "missing") == {}
+    assert not (tmp_path / "missing").exists()  # reading never creates the database
+    without_sharing = type("App", (), {"extensions": {}})()
+    assert list(metrics._sharing_families(without_sharing)) == []
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,13 @@
 Markdown files in the content folder.
 
 Modules: ``forms`` (fields, choices, validation with the indexer's validator), ``uploads``
-(attachments: limits, type by content, durable writing), ``db`` and ``queue`` (the SQLite
-queue and audit trail), ``auth`` (editors), ``csrf``, ``ratelimit``, ``review`` (what editors
-see), ``publish`` (files into content/shared, a git commit and a background build),
-``pending`` (files kept while a form is shown again), ``notices``, ``outbox`` and ``mailer``
-(e-mail through the outbox), ``backup``, ``share_views`` and ``editor_views`` (the two
-blueprints). The search side never imports this package.
+(attachments: limits, type by content, durable writing), ``db`` (the one module that talks
+to the database, SQLite or PostgreSQL), ``queue`` (submissions and their audit trail),
+``auth`` (editors), ``csrf``, ``ratelimit``, ``review`` (what editors see), ``publish``
+(files into content/shared, a git commit and a background build), ``pending`` (files kept
+while a form is shown again), ``notices``, ``outbox`` and ``mailer`` (e-mail through the
+outbox), ``backup``, ``figures`` (counts for the metrics page), ``share_views`` and
+``editor_views`` (the two blueprints). The search side never imports this package.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import time
 
 from flask import Flask
 
-from . import editor_views, mailer, notices, settings, share_views, state
+from . import editor_views, figures, mailer, notices, settings, share_views, state
 
 
 def init_app(app: Flask) -> None:
     settings.ensure_secret_key(app)
-    state.init(app)
+    sharing = state.init(app)
+    app.extensions[figures.EXTENSION] = lambda: figures.read(sharing.data_dir)
     for blueprint in (share_views.bp, editor_views.bp):
         app.register_blueprint(blueprint)
     app.add_template_filter(timestamp)

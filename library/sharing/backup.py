@@ -1,6 +1,8 @@
-"""Backups of the sharing data: the database copied with SQLite's online backup API (one
-consistent snapshot, taken while the site serves) and the uploaded files it names, with a
-manifest of their sizes and SHA-256; and restoring them into a data folder.
+"""Backups of the sharing data: the database copied into one SQLite file (a consistent
+snapshot taken while the site serves: SQLite's online backup, or one repeatable-read
+transaction on PostgreSQL) and the uploaded files it names, with a manifest of their sizes and
+SHA-256; and restoring them into a data folder and whichever database it is configured with
+(so a backup also moves a library from SQLite to PostgreSQL and back).
 
 A backup folder: sharing.sqlite3, uploads/<files>, secret_key (when there is one) and
 backup.json, written last, so a folder without it is an unfinished backup.
@@ -12,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,42 +61,25 @@ def _copy(source: Path, target: Path) -> None:
     os.chmod(target, 0o600)
 
 
-def _sqlite_copy(source: Path, target: Path, one_file: bool) -> None:
-    """SQLite's online backup: a consistent snapshot even while other processes write.
-    `one_file`: the copy keeps no write-ahead log beside it (a backup is a single file)."""
-    src = sqlite3.connect(source, timeout=db.BUSY_SECONDS)
-    dst = sqlite3.connect(target, timeout=db.BUSY_SECONDS)
-    try:
-        src.backup(dst)
-        if one_file:
-            dst.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        dst.close()
-        src.close()
-
-
 def _stored_files(database: Path) -> tuple[int, list[str]]:
     """(submissions, file names under uploads/) that a database copy refers to."""
-    conn = sqlite3.connect(database)
-    try:
+    with db.copy_file(database) as conn:
         (count,) = conn.execute("SELECT COUNT(*) FROM submissions").fetchone()
         rows = conn.execute(
             "SELECT stored FROM attachments UNION SELECT stored FROM pending_uploads"
         ).fetchall()
-    finally:
-        conn.close()
     return count, sorted(stored for (stored,) in rows)
 
 
 def backup(data_dir: Path, target: Path) -> Summary:
     """Copy the database (a snapshot) and the files it names into target (new or empty)."""
     data_dir, target = Path(data_dir), Path(target)
-    if not db.path_of(data_dir).is_file():
+    if not db.exists(data_dir):
         raise BackupError(f"{db.path_of(data_dir)} does not exist: nothing to back up")
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: give a new or empty folder")
     (target / db.UPLOADS).mkdir(parents=True, exist_ok=True)
-    _sqlite_copy(db.path_of(data_dir), target / db.DB_FILE, one_file=True)
+    db.snapshot(data_dir, target / db.DB_FILE)
     summary = Summary()
     summary.submissions, names = _stored_files(target / db.DB_FILE)
     files = {}
@@ -129,10 +113,10 @@ def holds_data(data_dir: Path) -> bool:
     uploads = db.uploads_dir(data_dir)
     if uploads.is_dir() and any(uploads.iterdir()):
         return True
-    if not db.path_of(data_dir).is_file():
+    if not db.exists(data_dir):
         return False
     with db.connect(data_dir) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = db.tables(conn)
         for table in DATA_TABLES:
             if table in tables and conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
                 return True
@@ -172,7 +156,7 @@ def restore(source: Path, data_dir: Path, force: bool = False) -> Summary:
         _copy(source / db.UPLOADS / name, uploads / name)
         summary.files, summary.bytes = summary.files + 1, summary.bytes + facts["size"]
     db.fsync_dir(uploads)
-    _sqlite_copy(source / db.DB_FILE, db.path_of(data_dir), one_file=False)
+    db.load(source / db.DB_FILE, data_dir)
     secret = source / settings.SECRET_FILE
     if secret.is_file():  # the sessions and form stamps signed before go on working
         _copy(secret, data_dir / settings.SECRET_FILE)

@@ -14,7 +14,6 @@ import os
 import secrets
 import smtplib
 import socket
-import sqlite3
 import ssl
 import threading
 import time
@@ -213,7 +212,7 @@ class Sender(threading.Thread):
             try:
                 drain(self.data_dir, self.smtp)
                 due = outbox.next_due(self.data_dir)
-            except (OSError, db.Unavailable, sqlite3.Error) as err:
+            except (OSError, db.Unavailable, *db.Error) as err:
                 logger.error("the mail sender cannot use %s: %s", self.data_dir, err)
                 due = None
             wait = self.poll_seconds

@@ -6,7 +6,6 @@ in the messages start with PUBLIC_URL when it is set, else with the request's ow
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from . import mailer, outbox
+from . import db, mailer, outbox
 from .forms import EMAIL_RE
 
 RECEIVED = "received"
@@ -84,7 +83,7 @@ def enabled() -> bool:
     return mailer.settings(current_app.config) is not None
 
 
-def write(conn: sqlite3.Connection, event: str, about: About) -> None:
+def write(conn: db.Connection, event: str, about: About) -> None:
     """Add the messages of one event to the outbox (inside the caller's transaction)."""
     if not enabled():
         return
@@ -160,7 +159,7 @@ def _footer() -> str:
     return _("This message was sent by the Roma Inclusion Library; replies are not read.")
 
 
-def _for_editors(conn: sqlite3.Connection, event: str, about: About) -> list[outbox.Message]:
+def _for_editors(conn: db.Connection, event: str, about: About) -> list[outbox.Message]:
     rows = conn.execute(
         "SELECT email, language FROM editors WHERE email != '' ORDER BY name"
     ).fetchall()

@@ -9,7 +9,6 @@ A claim older than CLAIM_SECONDS belongs to a sender that died and is taken over
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ class Claimed:
     created: float
 
 
-def enqueue(conn: sqlite3.Connection, messages: list[Message], domain: str = "library") -> None:
+def enqueue(conn: db.Connection, messages: list[Message], domain: str = "library") -> None:
     """Add messages inside the caller's transaction: they exist exactly when its action does."""
     now = time.time()
     for m in messages:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +83,7 @@ def drop(data_dir: Path, token: str, ids: list[int]) -> None:
     _unlink(data_dir, [stored for (stored,) in rows])
 
 
-def adopt(conn: sqlite3.Connection, token: str, submission_id: int) -> None:
+def adopt(conn: db.Connection, token: str, submission_id: int) -> None:
     """Inside the submission's transaction: the form's pending files become its attachments."""
     conn.execute(
         "INSERT INTO attachments (submission_id, name, stored, size, kind) "

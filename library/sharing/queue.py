@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,15 +94,15 @@ def submit(
     exactly when the submission does."""
     token, now = token or new_token(), time.time()
     with db.connect(data_dir) as conn, db.transaction(conn):
-        cursor = conn.execute(
+        (submission_id,) = conn.execute(
             "INSERT INTO submissions (token, state, ui, fields, body, contact, created, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (token, RECEIVED, ui, _json(fields), body, _json(contact), now, now),
-        )
-        _save_files(data_dir, conn, cursor.lastrowid, files)
-        _audit(conn, cursor.lastrowid, "submitted", SUBMITTER)
+        ).fetchone()
+        _save_files(data_dir, conn, submission_id, files)
+        _audit(conn, submission_id, "submitted", SUBMITTER)
         if after is not None:
-            after(conn, cursor.lastrowid, token)
+            after(conn, submission_id, token)
     return token
 
 
@@ -164,7 +163,7 @@ def _one(data_dir: Path, where: str, value) -> Submission | None:
     return _submission(row, [Attachment(*f) for f in files], [Event(*e) for e in events])
 
 
-def _submission(row: sqlite3.Row, files=(), events=()) -> Submission:
+def _submission(row: db.Row, files=(), events=()) -> Submission:
     return Submission(
         id=row["id"],
         token=row["token"],

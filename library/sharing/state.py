@@ -5,7 +5,6 @@ pages."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +26,7 @@ class Sharing:
 def init(app: Flask) -> Sharing:
     data = Path(app.config["DATA_DIR"])
     try:
+        db.configure(data, app.config.get("DATABASE_URL", ""))
         db.prepare(data)
         sharing = Sharing(data, True)
     except db.Unavailable as err:
@@ -77,5 +77,6 @@ def register_handlers(blueprint) -> None:
     for code in (400, 401, 403, 404, 409, 413, 429):
         blueprint.register_error_handler(code, refused)
     blueprint.register_error_handler(db.Unavailable, unavailable)
-    blueprint.register_error_handler(sqlite3.Error, unavailable)
+    for error in db.Error:
+        blueprint.register_error_handler(error, unavailable)
     blueprint.register_error_handler(OSError, unavailable)
