@@ -50,3 +50,26 @@ def content_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURES, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of the session's own (tests/postgres.py), started when first asked."""
+    from tests.postgres import Server
+
+    server = Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, monkeypatch) -> str:
+    """The sharing tests run twice: on the SQLite default and on a new database of a real
+    PostgreSQL server. The address goes where the site reads it (LIBRARY_DATABASE_URL), so
+    apps and the commands they start use it; "" for SQLite."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("LIBRARY_DATABASE_URL", raising=False)
+        return ""
+    url = request.getfixturevalue("postgres_server").new_database()
+    monkeypatch.setenv("LIBRARY_DATABASE_URL", url)
+    return url

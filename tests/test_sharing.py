@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -70,10 +69,19 @@ def add_editor(data_dir: Path, name: str = "anna") -> None:
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"LIBRARY_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+        env=command_env(data_dir),
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def command_env(data_dir: Path) -> dict:
+    """What `python -m library` needs to find this data folder and its database."""
+    return {
+        "LIBRARY_DATA_DIR": str(data_dir),
+        "LIBRARY_DATABASE_URL": db.url_of(data_dir),
+        "PATH": "/usr/bin:/bin",
+    }
 
 
 PRACTICE = {
@@ -92,7 +100,7 @@ PRACTICE = {
 
 
 @pytest.fixture()
-def share_app(tmp_path, built_index, content_copy):
+def share_app(tmp_path, built_index, content_copy, database):
     index_dir, _ = built_index
     return create_app(
         {
@@ -118,8 +126,9 @@ def send(client, ui: str = "cs", files=(), **fields):
 
 
 def rows(share_app, sql: str, *args) -> list:
-    with sqlite3.connect(Path(share_app.config["DATA_DIR"]) / db.DB_FILE) as conn:
-        return conn.execute(sql, args).fetchall()
+    """Rows from the app's sharing database (SQLite or PostgreSQL), as plain tuples."""
+    with db.connect(Path(share_app.config["DATA_DIR"])) as conn:
+        return [tuple(row) for row in conn.execute(sql, args).fetchall()]
 
 
 def signed_in(share_app, client):

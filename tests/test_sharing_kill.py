@@ -8,14 +8,16 @@ import http.client
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 
 import pytest
 from urllib3 import encode_multipart_formdata
 
+from library.sharing import db
 from tests.test_serving import _free_port, start_app
 from tests.test_sharing import PRACTICE, STARTED_RE, TOKEN_RE, minimal_pdf
+
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
 
 def _start(env: dict) -> subprocess.Popen:
@@ -42,7 +44,7 @@ def _kill(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture()
-def env(tmp_path, fixture_content):
+def env(tmp_path, fixture_content, database):
     import shutil
 
     content = tmp_path / "content"
@@ -90,7 +92,8 @@ def test_a_received_submission_survives_sigkill(env, tmp_path):
         process.terminate()
         process.wait(timeout=30)
     data = tmp_path / "data"
-    with sqlite3.connect(data / "sharing.sqlite3") as conn:
+    db.configure(data, env.get("LIBRARY_DATABASE_URL", ""))
+    with db.connect(data) as conn:
         [(stored,)] = conn.execute("SELECT stored FROM attachments").fetchall()
     assert (data / "uploads" / stored).read_bytes() == pdf
     assert re.fullmatch(r"/cs/share/[A-Za-z0-9_-]{40,}", location)

@@ -21,7 +21,9 @@ from aiosmtpd.controller import Controller
 from library import create_app
 from library.config import ROOT
 from library.sharing import mailer, outbox
-from tests.test_sharing import PASSWORD, PRACTICE, form_values, rows, send
+from tests.test_sharing import PASSWORD, PRACTICE, command_env, form_values, rows, send
+
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
 
 MAIL_FROM = "library@example.org"
 
@@ -108,7 +110,7 @@ def library_command(data_dir: Path, *args: str, stdin: str = "", env: dict | Non
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"LIBRARY_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"} | (env or {}),
+        env=command_env(data_dir) | (env or {}),
         check=False,
     )
 
@@ -245,7 +247,7 @@ def test_two_senders_at_once_never_send_a_message_twice(tmp_path, built_index, c
         "LIBRARY_MAIL_FROM": MAIL_FROM,
     }
     command = [sys.executable, "-m", "library", "send-mail"]
-    environment = {"LIBRARY_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"} | env
+    environment = command_env(data_dir) | env
     senders = [
         subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, text=True)
         for _ in range(3)

@@ -17,6 +17,8 @@ from library.sharing import db, pending
 from tests.test_sharing import PASSWORD, PRACTICE, form_values, minimal_pdf, rows, send
 from tests.test_sharing_mail import library_command, make_app, sign_in
 
+pytestmark = pytest.mark.usefixtures("database")  # on SQLite and on PostgreSQL
+
 UPLOAD_FORM_RE = r'name="upload_form" value="([^"]+)"'
 
 
@@ -35,11 +37,23 @@ def users(data_dir: Path, *args: str, password: str = ""):
 
 
 def query(folder: Path, sql: str) -> list:
+    """Rows of a backup's database copy (always one SQLite file)."""
     conn = sqlite3.connect(folder / db.DB_FILE)
     try:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def stored_rows(data_dir: Path, sql: str) -> list:
+    """Rows of a data folder's database, SQLite or PostgreSQL."""
+    with db.connect(data_dir) as conn:
+        return [tuple(row) for row in conn.execute(sql).fetchall()]
+
+
+def another_database(request, database: str) -> str:
+    """A second, empty database on the same engine ("" for a new SQLite file)."""
+    return request.getfixturevalue("postgres_server").new_database() if database else ""
 
 
 # -- editors' accounts -----------------------------------------------------------------------
@@ -91,18 +105,19 @@ def test_users_commands_refuse_what_they_cannot_do(data_dir, args, password, mes
     assert users(data_dir, "list").stdout.splitlines() == ["boris\t-"]
 
 
-def test_an_old_database_gets_the_new_columns(tmp_path):
+def test_an_old_database_gets_the_new_columns(tmp_path, database):
     old = tmp_path / "old"
     old.mkdir()
-    conn = sqlite3.connect(old / db.DB_FILE)
-    with conn:
+    db.configure(old, database)
+    with db.connect(old) as conn:
         conn.execute(
             "CREATE TABLE editors (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, "
             "created REAL NOT NULL)"
         )
         conn.execute("INSERT INTO editors VALUES ('anna', 'x', 0)")
-    conn.close()
     db.prepare(old)
+    with db.connect(old) as conn:
+        assert {"email", "language"} <= set(db.columns(conn, "editors"))
     assert users(old, "list").stdout.splitlines() == ["anna\t-"]
 
 
@@ -110,7 +125,7 @@ def test_an_old_database_gets_the_new_columns(tmp_path):
 
 
 def test_a_backup_taken_while_serving_restores_into_a_fresh_data_folder(
-    tmp_path, share_app, data_dir, built_index, content_copy
+    request, tmp_path, share_app, data_dir, built_index, content_copy, database
 ):
     client = share_app.test_client()
     assert users(data_dir, "add", "anna", password=PASSWORD).returncode == 0
@@ -140,27 +155,68 @@ def test_a_backup_taken_while_serving_restores_into_a_fresh_data_folder(
     assert 1 <= backed_up <= len(locations)
     assert library_command(data_dir, "backup", str(backup_dir)).returncode == 2  # not empty
 
-    fresh = tmp_path / "fresh"
-    restored = library_command(fresh, "restore", str(backup_dir))
+    fresh, fresh_url = tmp_path / "fresh", another_database(request, database)
+    elsewhere = {"LIBRARY_DATABASE_URL": fresh_url}
+    restored = library_command(fresh, "restore", str(backup_dir), env=elsewhere)
     assert restored.returncode == 0, restored.stderr
     assert f"Restored {backed_up} submissions" in restored.stdout
-    assert library_command(fresh, "restore", str(backup_dir)).returncode == 2  # holds data
-    assert library_command(fresh, "restore", str(backup_dir), "--force").returncode == 0
+    again = library_command(fresh, "restore", str(backup_dir), env=elsewhere)
+    assert again.returncode == 2  # holds data
+    forced = library_command(fresh, "restore", str(backup_dir), "--force", env=elsewhere)
+    assert forced.returncode == 0, forced.stderr
     assert (fresh / "secret_key").read_text() == (data_dir / "secret_key").read_text()
 
-    app = make_app(tmp_path / "again", built_index, content_copy, DATA_DIR=str(fresh))
+    app = make_app(
+        tmp_path / "again", built_index, content_copy, DATA_DIR=str(fresh), DATABASE_URL=fresh_url
+    )
     again = app.test_client()
-    tokens = [token for (token,) in query(fresh, "SELECT token FROM submissions ORDER BY id")]
+    tokens = [t for (t,) in stored_rows(fresh, "SELECT token FROM submissions ORDER BY id")]
     assert len(tokens) == backed_up and f"/cs/share/{tokens[0]}" == first
     for token in tokens:
         assert again.get(f"/cs/share/{token}").status_code == 200, token
     assert "zprava.pdf" in again.get(first).get_data(as_text=True)
-    for stored, name in query(fresh, "SELECT stored, name FROM attachments"):
+    for stored, name in stored_rows(fresh, "SELECT stored, name FROM attachments"):
         assert (fresh / "uploads" / stored).is_file(), name
     sign_in(again, "anna")
     for number, data in ((1, pdf), (2, text)):
         with again.get(f"/editor/submissions/1/files/{number}") as response:
             assert response.data == data
+    # new submissions are numbered after the restored ones
+    assert send(again, title="After the restore").status_code == 303
+    [(newest,)] = stored_rows(fresh, "SELECT MAX(id) FROM submissions")
+    assert newest == backed_up + 1
+
+
+def test_a_backup_moves_a_library_between_sqlite_and_postgresql(
+    request, tmp_path, built_index, content_copy, database
+):
+    """Under each engine, the library comes from the other one: SQLite to PostgreSQL (what a
+    network does when it adds a second web server) and back."""
+    source_url = "" if database else another_database(request, "postgresql")
+    source = make_app(
+        tmp_path / "a", built_index, content_copy, DATA_DIR=str(tmp_path / "a"),
+        DATABASE_URL=source_url,
+    )  # fmt: skip
+    client = source.test_client()
+    locations = [
+        send(client, title=f"Praxe {n}", files=[("n.txt", b"notes %d" % n)]).headers["Location"]
+        for n in range(3)
+    ]
+    assert users(tmp_path / "a", "add", "anna", "--email", "a@example.org", password=PASSWORD)
+    assert library_command(tmp_path / "a", "backup", str(tmp_path / "backup")).returncode == 0
+
+    target = tmp_path / "b"
+    moved = library_command(
+        target, "restore", str(tmp_path / "backup"), env={"LIBRARY_DATABASE_URL": database}
+    )
+    assert moved.returncode == 0, moved.stderr
+    app = make_app(tmp_path / "b", built_index, content_copy, DATA_DIR=str(target))
+    assert db.engine(target) == ("postgresql" if database else "sqlite")
+    visitor = app.test_client()
+    for location in locations:
+        assert visitor.get(location).status_code == 200
+    assert users(target, "list").stdout.splitlines() == ["anna\ta@example.org"]
+    assert stored_rows(target, "SELECT COUNT(*) FROM attachments") == [(3,)]
 
 
 def test_a_damaged_or_unfinished_backup_is_not_restored(tmp_path, share_app, data_dir):

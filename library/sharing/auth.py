@@ -63,8 +63,9 @@ def add_user(data_dir: Path, name: str, password: str, email: str = "", language
             "INSERT INTO editors (name, password_hash, created, email, language) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
             "password_hash = excluded.password_hash, "
-            "email = CASE WHEN excluded.email != '' THEN excluded.email ELSE email END, "
-            "language = CASE WHEN excluded.language != '' THEN excluded.language ELSE language END",
+            "email = CASE WHEN excluded.email != '' THEN excluded.email ELSE editors.email END, "
+            "language = CASE WHEN excluded.language != '' THEN excluded.language "
+            "ELSE editors.language END",
             (name, hashed, time.time(), email, language),
         )
 
