@@ -118,6 +118,7 @@ class Document(Resource):
     # target_groups, results [{indicator, value, unit, year, source}], funding [{title, funder,
     # amount, currency, status, year, source}], evidence {level, by, source}, transferability.
     practice: dict = field(default_factory=dict)
+    accessed: str = ""  # when the source was read (YYYY-MM-DD), if the file says
 
     @property
     def evidence(self) -> str:

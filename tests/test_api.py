@@ -159,3 +159,11 @@ def test_atom_feed_of_a_search(client):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)
     assert entries and all(e.find("a:updated", ns).text.endswith("T00:00:00Z") for e in entries)
+
+
+def test_a_document_says_when_its_source_was_read(client):
+    data = client.get("/api/documents/good/housing-karvina?language=cs").get_json()
+    assert data["accessed"] == "2024-03-18" and data["source"] == "https://example.org/karvina"
+    page = client.get("/cs/resources/good/housing-karvina?language=cs").get_data(as_text=True)
+    assert "přečteno 2024-03-18" in page
+    assert client.get("/api/documents/good/housing-karvina?language=en").get_json()["accessed"] == ""

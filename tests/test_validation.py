@@ -187,3 +187,26 @@ def test_an_unfilled_template_is_not_published(tmp_path, fixture_content):
     assert resource is None
     assert [p.field for p in problems if p.is_error] == ["title"]
     assert any(p.field == "body" and "still to fill in" in p.message for p in problems)
+
+
+def test_the_day_a_source_was_read_is_a_date_or_a_warning(tmp_path, fixture_content):
+    from indexer.contract.validate import validate
+    from indexer.contract.vocabulary import load
+    from indexer.source.readers import SourceFile, read
+
+    vocab, _ = load(fixture_content)
+    found = {}
+    for name, accessed in (("good", "2026-12-07"), ("bad", "yesterday")):
+        path = tmp_path / f"{name}.en.md"
+        path.write_text(
+            f"---\ntitle: Read\nsource: https://example.org/a\naccessed: '{accessed}'\n---\n"
+            "Some text about schools.\n",
+            "utf-8",
+        )
+        doc, _ = read(SourceFile(f"{name}.en.md", path))
+        found[name] = validate(doc, vocab)
+    (good, good_problems), (bad, bad_problems) = found["good"], found["bad"]
+    assert good.accessed == "2026-12-07" and not good_problems
+    assert bad is not None and bad.accessed is None
+    [problem] = bad_problems
+    assert problem.field == "accessed" and problem.line == 4 and not problem.is_error

@@ -289,6 +289,7 @@ FIELDS: tuple[Field, ...] = (
     Field("date", False, "YYYY-MM-DD, YYYY-MM or YYYY, quoted", parse_date),
     Field("source", False, "the URL of the original source", parse_url),
     Field("publisher", False, "the organisation behind the source", _text(MAX_TITLE)),
+    Field("accessed", False, "the date the source was read, YYYY-MM-DD, quoted", parse_date),
     Field(
         "attachments",
         False,

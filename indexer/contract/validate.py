@@ -41,6 +41,7 @@ class Resource:
     date: str | None = None
     source: str | None = None
     publisher: str | None = None
+    accessed: str | None = None  # when the source was read
     language_declared: bool = True
     language_confidence: float = 1.0
     id_line: int = 1
@@ -116,6 +117,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         date=values.get("date"),
         source=values.get("source"),
         publisher=values.get("publisher"),
+        accessed=values.get("accessed"),
         id_line=doc.line("id"),
         aliases=[a for a in values.get("aliases") or [] if a != id_],
         attachments=values.get("attachments") or [],

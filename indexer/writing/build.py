@@ -388,6 +388,7 @@ def document(resource: Resource) -> dict:
         "text": resource.text,
         "source": resource.source or "",
         "publisher": resource.publisher or "",
+        "accessed": resource.accessed or "",
         "date": resource.date or "",
         "language_declared": resource.language_declared,
         "language_confidence": round(resource.language_confidence, 3),

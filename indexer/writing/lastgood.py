@@ -78,6 +78,7 @@ def resource_from_stored(stored: dict) -> Resource:
         date=stored.get("date") or None,
         source=stored.get("source") or None,
         publisher=stored.get("publisher") or None,
+        accessed=stored.get("accessed") or None,
         language_declared=bool(stored.get("language_declared", True)),
         language_confidence=float(stored.get("language_confidence", 1.0)),
         aliases=_split(stored.get("alias")),

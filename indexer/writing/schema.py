@@ -17,7 +17,7 @@ from ..language import analysis
 from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from ..source.markup import MARKUP_VERSION
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 # Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
 # fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
 BLOCK_POSTINGS = 512
@@ -141,6 +141,7 @@ def build_schema() -> Schema:
         "text": STORED(),
         "source": STORED(),
         "publisher": STORED(),
+        "accessed": STORED(),
         "date": STORED(),
         "language_declared": STORED(),
         "language_confidence": STORED(),

@@ -177,6 +177,8 @@ def _schemas() -> dict:
             "html": {"type": "string", "description": "sanitised HTML of the body"},
             "text": {"type": "string"}, "source": {"type": "string"},
             "publisher": {"type": "string"}, "path": {"type": "string"},
+            "accessed": {"type": "string",
+                         "description": "when the source was read (YYYY-MM-DD), or empty"},
             "language_declared": {"type": "boolean"},
             "language_confidence": {"type": "number", "minimum": 0, "maximum": 1},
             "translations": {"type": "array", "items": _ref("Translation")},

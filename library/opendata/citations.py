@@ -35,6 +35,7 @@ class Citable:
     url: str
     publisher: str = ""
     source: str = ""
+    accessed: str = ""  # when the source was read
     themes: tuple[str, ...] = ()
 
 
@@ -50,6 +51,7 @@ def citable(resource, url: str) -> Citable:
         url=url,
         publisher=getattr(resource, "publisher", "") or "",
         source=getattr(resource, "source", "") or "",
+        accessed=getattr(resource, "accessed", "") or "",
         themes=tuple(resource.themes),
     )
 
@@ -146,7 +148,8 @@ def csl(item: Citable) -> dict:
     if item.themes:
         data["keyword"] = ", ".join(item.themes)
     if item.source:
-        data["note"] = f"Source: {item.source}"
+        read = f" (read {item.accessed})" if item.accessed else ""
+        data["note"] = f"Source: {item.source}{read}"
     return data
 
 

@@ -449,6 +449,7 @@ def _document(stored: dict, translations: list[Translation]) -> Document:
         text=stored.get("text", ""),
         source=stored.get("source", ""),
         publisher=stored.get("publisher", ""),
+        accessed=stored.get("accessed", ""),
         path=stored.get("path", ""),
         language_declared=bool(stored.get("language_declared", True)),
         language_confidence=float(stored.get("language_confidence", 1.0)),
