@@ -62,18 +62,20 @@ bench: setup $(TEST_STAMP)
 $(AXE):
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
 
-# Headless Chromium and its driver, and nginx and openssl for the production tests
-# (tests/test_production.py), from Debian's packages.
+# Headless Chromium and its driver, nginx and openssl for the production tests
+# (tests/test_production.py), and PostgreSQL for the sharing tests (tests/postgres.py), from
+# Debian's packages.
 browser:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || missing="$$missing nginx"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -z "$$missing" ] || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "The browser and production tests need Debian's$$missing: sudo apt-get install$$missing"; exit 1; fi; }
+	  else echo "The browser, production and sharing tests need Debian's$$missing: sudo apt-get install$$missing"; exit 1; fi; }
 
 clean:
 	rm -rf instance .pytest_cache

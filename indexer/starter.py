@@ -245,6 +245,7 @@ def known_values(vocab: Vocabulary, request: Starter) -> dict[str, object]:
         "type": request.type,
         "language": request.language,
         "date": (request.today or date.today()).isoformat(),
+        "accessed": (request.today or date.today()).isoformat(),  # the source read today
     }
     if request.title:
         values["title"] = request.title
