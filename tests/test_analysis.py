@@ -274,3 +274,34 @@ def test_whoosh_index_round_trip_finds_unaccented_inflected_query():
     assert search("cs", "romske deti vzdelavani") == ["cs"]
     assert search("sk", "romska osada") == ["sk"]
     assert search("bg", "община медиатор") == ["bg"]
+
+
+def test_lemma_files_give_simplemmas_lemmas_and_a_damaged_set_is_decoded_again(tmp_path):
+    """The web and build processes read decoded dictionaries from files (positioned reads, the
+    data in the page cache): every lookup must match simplemma's own stream dictionary."""
+    import random
+
+    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
+
+    from indexer.language.stemmers import lemmas
+    from indexer.writing import store
+
+    lemmas.set_cache_dir(tmp_path)
+    try:
+        for lang in ("cs", "bg", "el"):
+            reference = StreamMap(lang)
+            first = lemmas.CachedStreamFactory()._get_dictionary_uncached(lang)
+            assert isinstance(first, lemmas.FileStream)  # decoded, written, then read as files
+            keys = random.Random(lang).sample(list(reference), 1500)
+            probes = keys + [k + "x" for k in keys[:300]] + [k[:-1] for k in keys[:300]]
+            probes += ["", "a" * 80, "\u044f" * 40, min(reference), max(reference)]
+            assert [first._lookup(k) for k in probes] == [reference._lookup(k) for k in probes]
+            assert len(first) == len(reference) and sum(1 for _ in first) == len(reference)
+        folder = tmp_path / next(p.name for p in tmp_path.iterdir()) / "cs"
+        (folder / "meta.json").write_text("{", "utf-8")
+        assert lemmas._load_cached("cs") is None  # damaged: decoded again, never half-read
+        again = lemmas.CachedStreamFactory()._get_dictionary_uncached("cs")
+        assert isinstance(again, lemmas.FileStream)  # and written whole again
+        assert again._lookup("školách") == StreamMap("cs")._lookup("školách")
+    finally:
+        lemmas.set_cache_dir(store.cache_dir())

@@ -111,6 +111,7 @@ class SearchService:
         for facet in ("theme", "language"):
             snap.facet(facet)
         typeahead.title_words(snap)
+        self.vocabulary  # noqa: B018 (read once here: app.py shares it with its workers)
 
     def available(self) -> bool:
         return store.current_generation(self.index_dir) is not None
