@@ -22,6 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from indexer import machine
 from library import create_app, metrics, requestlog, search_ext, serving
 
 __all__ = ["create_app", "main"]
@@ -158,7 +159,7 @@ def main() -> int:
     if not ensure_index(app):
         return 1
     port = int(os.environ.get("PORT", "5000"))
-    workers = _setting("LIBRARY_WORKERS", os.cpu_count() or 1)
+    workers = _setting("LIBRARY_WORKERS", machine.processes())  # one on a 1 GB server
     limits = serving.Limits(
         threads=_setting("LIBRARY_THREADS", serving.DEFAULT_THREADS),
         connections=_setting("LIBRARY_CONNECTIONS", serving.DEFAULT_CONNECTIONS),

@@ -328,3 +328,20 @@ def test_a_build_told_what_changed_looks_only_there_and_agrees_with_a_full_look(
     report = build(content_copy, index_dir, changed=paths, **QUIET)
     assert (report.added, report.changed, report.removed) == (1, 1, 1)
     assert report.documents == 19
+
+
+def test_a_small_server_builds_and_serves_with_one_process(monkeypatch):
+    import os
+
+    from indexer import machine
+    from indexer.writing.build import _workers
+
+    pages = {"SC_PAGE_SIZE": 4096}
+    monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("LIBRARY_BUILD_WORKERS", raising=False)
+    pages["SC_PHYS_PAGES"] = (1 << 30) // 4096  # 1 GiB
+    assert machine.is_small() and machine.processes() == 1 and _workers(None) == 1
+    pages["SC_PHYS_PAGES"] = (4 << 30) // 4096
+    assert not machine.is_small() and machine.processes() == 2 and _workers(None) == 2
+    assert _workers(3) == 3  # asked for: always that

@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
+from .. import machine
 from ..contract import profiles
 from ..contract.problems import ERROR, Problem
 from ..contract.validate import Resource
@@ -129,7 +130,7 @@ def _workers(asked: int | None) -> int:
     if asked is not None:
         return max(1, asked)
     env = os.environ.get("LIBRARY_BUILD_WORKERS", "")
-    return max(1, int(env)) if env.isdigit() else max(1, os.cpu_count() or 1)
+    return max(1, int(env)) if env.isdigit() else machine.processes()
 
 
 def _build_locked(

@@ -1,0 +1,28 @@
+"""What the machine offers, for the defaults that depend on it: on a small server (under
+1.5 GiB of memory, such as the 1 GB virtual servers networks rent) the build runs one worker
+process and `python app.py` one serving process, so that building and serving together stay
+within its memory; elsewhere both use one process per core."""
+
+from __future__ import annotations
+
+import os
+
+SMALL_BYTES = 3 << 29  # 1.5 GiB
+
+
+def memory_bytes() -> int | None:
+    """Physical memory, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def is_small() -> bool:
+    memory = memory_bytes()
+    return memory is not None and memory < SMALL_BYTES
+
+
+def processes() -> int:
+    """Default processes for building or serving: one on a small server, else one per core."""
+    return 1 if is_small() else max(1, os.cpu_count() or 1)
