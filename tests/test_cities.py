@@ -108,6 +108,25 @@ def test_editing_a_milestone_updates_without_a_full_rebuild(content_copy, tmp_pa
     assert "Plan adopted" in labels
 
 
+def test_unchanged_profiles_are_not_parsed_again(content_copy, tmp_path, monkeypatch):
+    from indexer.contract import profiles
+
+    index = tmp_path / "index"
+    build(content_copy, index, say=lambda _: None)
+    read = []
+    original = profiles.read_profile
+    monkeypatch.setattr(
+        profiles, "read_profile", lambda source, vocab: read.append(source.relpath)
+        or original(source, vocab)
+    )  # fmt: skip
+    build(content_copy, index, say=lambda _: None)
+    assert read == []  # every profile came from the cache beside the index
+    path = content_copy / "cities" / "sopot.en.md"
+    path.write_text(path.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    build(content_copy, index, say=lambda _: None)
+    assert read == ["cities/sopot.en.md"]
+
+
 def test_city_list_contract(client):
     data = client.get("/api/cities").json
     assert data["total"] == len(data["cities"])

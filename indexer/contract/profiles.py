@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -265,13 +267,27 @@ def _parse(doc: RawDocument, vocab: Vocabulary) -> tuple[dict, list[Problem]]:
     return parse_fields(doc, vocab, PROFILE_FIELDS, "the profile fields")
 
 
-def load_profiles(content_dir: Path, vocab: Vocabulary) -> tuple[list[Problem], list[str]]:
-    """Read every profile into vocab.cities. Returns the problems and the paths rejected."""
+def load_profiles(
+    content_dir: Path, vocab: Vocabulary, cache: Path | None = None
+) -> tuple[list[Problem], list[str]]:
+    """Read every profile into vocab.cities. Returns the problems and the paths rejected.
+
+    With `cache` (a file beside the index), a profile whose file and vocabulary are unchanged
+    since the last build is taken from there instead of being parsed and rendered again: the
+    profiles cost a one-file update most of its time."""
     problems: list[Problem] = []
     rejected: list[str] = []
     by_slug: dict[str, dict[str, Profile]] = {}
+    earlier = _read_cache(cache, vocab.fingerprint)
+    kept: dict[str, tuple] = {}
     for source in profile_files(content_dir):
-        profile, found = read_profile(source, vocab)
+        key = _stat_key(source.abspath)
+        hit = earlier.get(source.relpath)
+        if hit is not None and hit[0] == key:
+            profile, found = hit[1], list(hit[2])
+        else:
+            profile, found = read_profile(source, vocab)
+        kept[source.relpath] = (key, profile, found)
         problems += found
         if profile is None:
             rejected.append(source.relpath)
@@ -294,7 +310,44 @@ def load_profiles(content_dir: Path, vocab: Vocabulary) -> tuple[list[Problem], 
     for slug, versions in by_slug.items():
         vocab.cities[slug] = _merge(vocab.cities.get(slug), slug, versions)
         problems += _check_country(versions, vocab.cities[slug])
+    if cache is not None and kept != earlier:
+        _write_cache(cache, vocab.fingerprint, kept)
     return problems, rejected
+
+
+CACHE_FORMAT = 1
+
+
+def _stat_key(path: Path) -> tuple:
+    try:
+        info = path.stat()
+    except OSError:
+        return ()
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _read_cache(cache: Path | None, fingerprint: str) -> dict:
+    """Profiles parsed by an earlier build with the same vocabulary; {} when there are none."""
+    if cache is None:
+        return {}
+    try:
+        with open(cache, "rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("key") != (CACHE_FORMAT, fingerprint):
+        return {}
+    return stored.get("profiles") or {}
+
+
+def _write_cache(cache: Path, fingerprint: str, profiles: dict) -> None:
+    data = pickle.dumps({"key": (CACHE_FORMAT, fingerprint), "profiles": profiles}, protocol=5)
+    temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, cache)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # no cache only costs time
 
 
 def _first(versions: dict[str, Profile], key: str):
@@ -361,12 +414,13 @@ def register_fingerprint(vocab: Vocabulary) -> str:
     return hashlib.sha1(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
 
-def load(content_dir: Path) -> tuple[Vocabulary, list[Problem]]:
+def load(content_dir: Path, cache: Path | None = None) -> tuple[Vocabulary, list[Problem]]:
     """The whole vocabulary: `vocabulary.yml`, the `cities.yml` register and the profiles.
-    Errors in a profile reject that profile alone (see `is_profile_path`)."""
+    Errors in a profile reject that profile alone (see `is_profile_path`); `cache`: see
+    `load_profiles`."""
 
     vocab, problems = vocabulary.load(content_dir)
-    found, _ = load_profiles(content_dir, vocab)
+    found, _ = load_profiles(content_dir, vocab, cache)
     problems += found
     combined = f"{vocab.fingerprint}/{register_fingerprint(vocab)}"
     vocab.fingerprint = hashlib.sha1(combined.encode()).hexdigest()

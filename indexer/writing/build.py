@@ -142,7 +142,7 @@ def _build_locked(
     changed: Collection[str] | None = None,
 ) -> BuildReport:
     report = BuildReport(progress=progress)
-    vocab, problems = profiles.load(content_dir)
+    vocab, problems = profiles.load(content_dir, cache=index_dir / store.PROFILES_CACHE)
     report.problems += problems
     report.rejected += profiles.rejected_profiles(problems)
     if profiles.fatal(problems):

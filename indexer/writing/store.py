@@ -33,6 +33,7 @@ CURRENT = "current"
 LOCK_FILE = ".build.lock"
 META_FILE = "meta.json"
 VOCABULARY_FILE = "vocabulary.json"
+PROFILES_CACHE = "profiles.cache"  # parsed city profiles, beside the generations
 GENERATION_PREFIX = "gen-"
 INDEX_NAME = "MAIN"  # Whoosh's default index name inside a generation
 # Left behind by a killed process: our own temporary files (`.name.PID`), Whoosh's temporary
