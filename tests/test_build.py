@@ -345,3 +345,10 @@ def test_a_small_server_builds_and_serves_with_one_process(monkeypatch):
     pages["SC_PHYS_PAGES"] = (4 << 30) // 4096
     assert not machine.is_small() and machine.processes() == 2 and _workers(None) == 2
     assert _workers(3) == 3  # asked for: always that
+    from indexer.writing import writer
+
+    assert writer.segment_size() == writer.SEGMENT_DOCS
+    pages["SC_PHYS_PAGES"] = (1 << 30) // 4096
+    assert writer.segment_size() == writer.SMALL_SEGMENT_DOCS  # a smaller pool per worker
+    monkeypatch.setenv("LIBRARY_SEGMENT_DOCS", "500")
+    assert writer.segment_size() == 500

@@ -92,8 +92,11 @@ def test_building_opens_nothing_outside_and_writes_only_the_index(hostile_site):
 
 def test_the_index_folder_holds_only_generations(hostile_site):
     _, _, index, _, _ = hostile_site
+    from indexer.writing.store import PROFILES_CACHE
+
     for path in index.iterdir():
-        assert path.name in ("current", ".build.lock") or path.name.startswith("gen-"), path
+        expected = ("current", ".build.lock", PROFILES_CACHE)
+        assert path.name in expected or path.name.startswith("gen-"), path
 
 
 def _addresses() -> list[str]:

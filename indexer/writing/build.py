@@ -176,9 +176,11 @@ def _build_locked(
 
 
 def _writer(ix, workers: int, many: bool):
-    """Worker processes writing segments of their own for a large build (see ``writer``),
-    Whoosh's plain writer otherwise."""
-    if workers > 1 and many:
+    """Worker processes writing segments of their own for a large build (see ``writer``; one
+    beside this process even when one is all the machine gets: its array pool and bounded
+    segments take less memory and time than Whoosh's own pool), Whoosh's plain writer
+    otherwise."""
+    if many:
         return ParallelWriter(ix, workers, codec())
     return ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_MEMORY_MB, codec=codec())
 

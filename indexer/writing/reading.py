@@ -7,6 +7,7 @@ attached files, documents without a record on their own), every problem collecte
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from ..contract import vocabulary
 from ..contract.problems import Problem
 from ..contract.validate import Resource, validate
+from ..language import langid
 from ..source import attaching, readers
 from ..source.attachments import MAX_BYTES, STANDALONE, Unreadable
 from . import manifest
@@ -119,12 +121,25 @@ def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Itera
     if workers < 2 or len(items) < PARALLEL_FROM:
         yield from map(_read_and_validate, items)
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-        # A window at a time: readers are quicker than writers and would otherwise pile up
-        # every resource of the library in this process's memory.
-        for start in range(0, len(items), READ_WINDOW):
-            window = items[start : start + READ_WINDOW]
-            yield from pool.imap(_read_and_validate, window, chunksize=CHUNK)
+    _share_with_readers()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
+            # A window at a time: readers are quicker than writers and would otherwise pile up
+            # every resource of the library in this process's memory.
+            for start in range(0, len(items), READ_WINDOW):
+                window = items[start : start + READ_WINDOW]
+                yield from pool.imap(_read_and_validate, window, chunksize=CHUNK)
+    finally:
+        gc.unfreeze()  # a long-lived watcher must not keep what later builds leave behind
+
+
+def _share_with_readers() -> None:
+    """Load the language detector's profiles here, before the readers are forked, and keep
+    the collector off everything made so far (until the readers are done): the readers then
+    share those pages instead of each loading and copying its own."""
+    langid.known_languages()
+    gc.collect()
+    gc.freeze()
 
 
 def _read_one(source, data, vocab, problems: list[Problem]) -> Resource | None:

@@ -18,6 +18,7 @@ hundred documents into the new one, so an update never rewrites a large segment.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import shutil
 import signal
@@ -30,9 +31,11 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_uint
 from whoosh.writing import LockError, SegmentWriter
 
+from .. import machine
 from . import store
 
 SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the next
+SMALL_SEGMENT_DOCS = 2000  # the same on a small server: a worker's posting pool grows with it
 BATCH = 50  # documents per job
 TIERS = (50, 500)  # segments below these many documents are merged by incremental updates
 MERGE_AT = 8  # once there are this many of them in a tier (each update adds one)
@@ -41,11 +44,13 @@ PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent 
 
 
 class ArrayPool:
-    """A posting pool for one segment: per term, arrays of document numbers and weights (and
-    the encoded values of fields that need them, such as positions)."""
+    """A posting pool for one segment: per term, arrays of document numbers and weights, and
+    for fields that need them (positions) the encoded values end to end in one bytearray with
+    their ends in a third array: one Python object per posting would cost more than the
+    posting (40 bytes each, most of a worker's memory on a large build)."""
 
     def __init__(self, schema) -> None:
-        self._terms: dict[tuple[str, bytes], tuple[array, array, list | None]] = {}
+        self._terms: dict[tuple[str, bytes], tuple[array, array, array | None, bytearray]] = {}
         self._derived = {
             name
             for name, field in schema.items()
@@ -58,27 +63,28 @@ class ArrayPool:
         key = (fieldname, btext)
         entry = self._terms.get(key)
         if entry is None:
-            keep = None if fieldname in self._derived else []
-            entry = self._terms[key] = (array("i"), array("f"), keep)
+            ends = None if fieldname in self._derived else array("I")
+            entry = self._terms[key] = (array("i"), array("f"), ends, bytearray())
             self.fieldnames.add(fieldname)
         entry[0].append(docnum)
         entry[1].append(weight)
         if entry[2] is not None:
-            entry[2].append(value)
+            entry[3].extend(value)
+            entry[2].append(len(entry[3]))
 
     def iter_postings(self):
         """(fieldname, btext, docnum, weight, value) sorted by field, term and document."""
         for key in sorted(self._terms):
             fieldname, btext = key
-            docs, weights, values = self._terms.pop(key)
-            if values is None:  # a frequency field: the value is the frequency, as the weight
+            docs, weights, ends, values = self._terms.pop(key)
+            if ends is None:  # a frequency field: the value is the frequency, as the weight
                 for docnum, weight in zip(docs, weights, strict=True):
                     yield fieldname, btext, docnum, weight, pack_uint(int(weight))
             else:
-                yield from zip(
-                    (fieldname,) * len(docs), (btext,) * len(docs), docs, weights, values,
-                    strict=True,
-                )  # fmt: skip
+                start = 0
+                for docnum, weight, end in zip(docs, weights, ends, strict=True):
+                    yield fieldname, btext, docnum, weight, bytes(values[start:end])
+                    start = end
 
     def cleanup(self) -> None:
         self._terms.clear()
@@ -134,12 +140,20 @@ def _work(path: str, codec, segment_docs: int, jobs, results) -> None:
         raise
 
 
+def segment_size() -> int:
+    """LIBRARY_SEGMENT_DOCS, else SMALL_SEGMENT_DOCS on a small server, else SEGMENT_DOCS."""
+    configured = os.environ.get("LIBRARY_SEGMENT_DOCS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return SMALL_SEGMENT_DOCS if machine.is_small() else SEGMENT_DOCS
+
+
 class ParallelWriter:
     """Adds documents to ix with ``procs`` worker processes (see the module docstring)."""
 
     def __init__(self, ix, procs: int, codec, segment_docs: int | None = None) -> None:
         self.ix = ix
-        segment_docs = segment_docs or SEGMENT_DOCS
+        segment_docs = segment_docs or segment_size()
         self.path = str(Path(ix.storage.folder))
         context = multiprocessing.get_context("fork")
         self._jobs = context.Queue(procs * 2)
