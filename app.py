@@ -131,14 +131,19 @@ def share_with_workers(app) -> None:
 
 def _fewer_arenas() -> None:
     """glibc gives each thread that allocates its own arena, whose free space no other thread
-    reuses: with eight threads a worker grew by tens of megabytes. Two arenas serve the threads
-    as fast here (requests spend their time in numpy and in the index, not in malloc); what is
-    free is given back before forking."""
+    reuses: with eight threads a worker grew by tens of megabytes. LIBRARY_MALLOC_ARENAS (2;
+    0 leaves glibc's choice) caps them; what is free is given back before forking."""
+    arenas = (
+        _setting("LIBRARY_MALLOC_ARENAS", 2)
+        if os.environ.get("LIBRARY_MALLOC_ARENAS") != "0"
+        else 0
+    )
     try:
         import ctypes
 
         libc = ctypes.CDLL(None)
-        libc.mallopt(M_ARENA_MAX, 2)
+        if arenas:
+            libc.mallopt(M_ARENA_MAX, arenas)
         libc.malloc_trim(0)
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune
