@@ -11,6 +11,7 @@ import pytest
 
 from indexer.writing.build import build
 from library import create_app
+from library.sharing import db
 from tests.test_browser import (  # noqa: F401 (fixtures used by name)
     axe_source,
     axe_violations,
@@ -32,19 +33,25 @@ BODY = (
 QUERY = "dluhova poradna oddluzeni"  # typed without diacritics, other forms of the words
 
 
-@pytest.fixture(scope="module")
-def journey_server(tmp_path_factory, fixture_content):
-    """The app over a writable copy of the fixture content, its own index and data folder."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def journey_server(request, tmp_path_factory, fixture_content):
+    """The app over a writable copy of the fixture content, its own index and data folder, and
+    the sharing database on SQLite or on a real PostgreSQL server (tests/postgres.py)."""
     root = tmp_path_factory.mktemp("sharing-journey")
     content, index, data = root / "content", root / "index", root / "data"
     shutil.copytree(fixture_content, content)
     build(content, index, say=lambda _: None)
+    url = ""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_server").new_database()
+    db.configure(data, url)
     add_editor(data)
     app = create_app(
         {
             "INDEX_DIR": str(index),
             "CONTENT_DIR": str(content),
             "DATA_DIR": str(data),
+            "DATABASE_URL": url,
             "SHARE_MIN_FILL_SECONDS": 0,
         }
     )
