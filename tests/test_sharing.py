@@ -461,6 +461,32 @@ def test_search_works_and_sharing_says_unavailable_without_a_database(
     assert client.get("/editor/login").status_code == 503
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://library@db/roma", "postgresql://library:secret@127.0.0.1:1/nowhere"],
+    ids=["not-postgresql", "unreachable"],
+)
+def test_a_database_address_that_cannot_be_used_turns_sharing_off_not_search(
+    tmp_path, built_index, fixture_content, url, caplog
+):
+    index_dir, _ = built_index
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "CONTENT_DIR": str(fixture_content),
+            "DATA_DIR": str(tmp_path / "data"),
+            "DATABASE_URL": url,
+        }
+    )
+    client = app.test_client()
+    assert client.get("/en/search?q=roma").status_code == 200
+    assert client.get("/en/share").status_code == 503
+    assert client.get("/editor/login").status_code == 503
+    logged = caplog.text
+    assert "sharing is unavailable" in logged and "secret" not in logged  # no password shown
+
+
 def test_secret_key_is_made_once_and_private(share_app):
     path = Path(share_app.config["DATA_DIR"]) / "secret_key"
     assert path.stat().st_mode & 0o777 == 0o600
