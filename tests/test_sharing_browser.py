@@ -80,8 +80,14 @@ def _wait(driver, condition, message: str, seconds: float = 10):
     return wait.until(condition, message)
 
 
+def _find(driver, css: str):
+    """The element, once the page shows it: a click that navigates may return before the new
+    page's body is there, the longer when each request opens a database connection."""
+    return _wait(driver, lambda d: d.find_element(*_by(css)), f"{css} did not appear")
+
+
 def _fill(driver, css: str, text: str) -> None:
-    field = driver.find_element(*_by(css))
+    field = _find(driver, css)
     field.clear()
     field.send_keys(text)
 
@@ -113,14 +119,14 @@ def test_share_review_correct_publish_and_find(browser, journey_server, axe_sour
 
     # The submitter, in Czech, with a PDF; the preview follows the text as it is typed.
     open_page(browser, base, "/cs/share")
-    assert browser.find_element(*_by("h1")).text == "Sdílejte svou praxi"
+    assert _find(browser, "h1").text == "Sdílejte svou praxi"
     _no_axe_violations(browser, axe_source, "/cs/share")
     _fill(browser, "#share-title", "Dluhová poradna v Karviné")
     _fill(browser, "#share-summary", "Terénní pracovnice pomáhají rodinám z dluhů.")
-    Select(browser.find_element(*_by("#share-type"))).select_by_value("good-practice")
-    browser.find_element(*_by("input[name=themes][value=housing]")).click()
-    Select(browser.find_element(*_by("#share-cities"))).select_by_value("karvina")
-    Select(browser.find_element(*_by("#share-language"))).select_by_value("cs")
+    Select(_find(browser, "#share-type")).select_by_value("good-practice")
+    _find(browser, "input[name=themes][value=housing]").click()
+    Select(_find(browser, "#share-cities")).select_by_value("karvina")
+    Select(_find(browser, "#share-language")).select_by_value("cs")
     _fill(browser, "#share-date", "2021-03")
     _fill(browser, "#share-body", BODY)
     _wait(
@@ -131,12 +137,12 @@ def test_share_review_correct_publish_and_find(browser, journey_server, axe_sour
         ),
         "the live preview did not show the text",
     )
-    browser.find_element(*_by("#share-attachments")).send_keys(str(pdf))
-    browser.find_element(*_by("button[value=submit]")).click()
+    _find(browser, "#share-attachments").send_keys(str(pdf))
+    _find(browser, "button[value=submit]").click()
     _wait(browser, lambda d: "/cs/share/" in d.current_url, "no tracking page after sending")
     tracking = browser.current_url
     assert _state(browser) == "received"
-    assert "Přijato" in browser.find_element(*_by(".share-state")).text
+    assert "Přijato" in _find(browser, ".share-state").text
     assert "zprava-o-poradne.pdf" in browser.page_source
 
     # The editor signs in and asks for a change.
@@ -144,29 +150,29 @@ def test_share_review_correct_publish_and_find(browser, journey_server, axe_sour
     assert "/editor/login" in browser.current_url
     _fill(browser, "#editor-name", "anna")
     _fill(browser, "#editor-password", PASSWORD)
-    browser.find_element(*_by("form.share-form button[type=submit]")).click()
+    _find(browser, "form.share-form button[type=submit]").click()
     _wait(browser, lambda d: d.current_url.endswith("/editor/"), "no queue after signing in")
-    browser.find_element(*_by(".editor-queue a")).click()
+    _find(browser, ".editor-queue a").click()
     _wait(browser, lambda d: "/editor/submissions/" in d.current_url, "no submission page")
     editor_page = browser.current_url
-    assert browser.find_element(*_by("article.resource h1")).text == "Dluhová poradna v Karviné"
+    assert _find(browser, "article.resource h1").text == "Dluhová poradna v Karviné"
     _no_axe_violations(browser, axe_source, "the editor's submission page")
     _fill(browser, "#editor-changes", "Doplňte prosím, kolik rodin poradna podpořila.")
-    browser.find_element(*_by("#editor-request-changes")).click()
+    _find(browser, "#editor-request-changes").click()
     _wait(browser, lambda d: _state(d) == "changes-requested", "changes were not requested")
 
     # The submitter corrects it through the private link.
     open_page(browser, base, tracking[len(base) :])
     assert "kolik rodin poradna podpořila" in browser.page_source
-    body = browser.find_element(*_by("#share-body"))
+    body = _find(browser, "#share-body")
     body.send_keys("\n\nPoradna podpořila 120 rodin.")
-    browser.find_element(*_by("button[value=submit]")).click()
+    _find(browser, "button[value=submit]").click()
     _wait(browser, lambda d: _state(d) == "received", "the correction was not accepted")
 
     # The editor publishes.
     open_page(browser, base, editor_page[len(base) :])
-    assert "120 rodin" in browser.find_element(*_by("article.resource")).text
-    browser.find_element(*_by("#editor-publish")).click()
+    assert "120 rodin" in _find(browser, "article.resource").text
+    _find(browser, "#editor-publish").click()
     _wait(browser, lambda d: _state(d) == "published", "not published")
     actions = [e.get_attribute("data-action") for e in browser.find_elements(*_by(".audit-action"))]
     assert actions == ["submitted", "changes requested", "resubmitted", "published"]
@@ -178,8 +184,8 @@ def test_share_review_correct_publish_and_find(browser, journey_server, axe_sour
 
     # Found by a Czech search without diacritics, from the same running server.
     _wait(browser, lambda d: _search_total(d, base) > 0, "not found after publishing", SEARCH_WAIT)
-    link = browser.find_element(*_by("li.hit .hit-title a"))
+    link = _find(browser, "li.hit .hit-title a")
     assert "/cs/resources/shared/dluhova-poradna-v-karvine" in link.get_attribute("href")
     open_page(browser, base, tracking[len(base) :])
     assert _state(browser) == "published"
-    assert browser.find_element(*_by("a[href*='/resources/shared/']"))
+    assert _find(browser, "a[href*='/resources/shared/']")
