@@ -91,11 +91,6 @@ class Watcher:
             pass
 
 
-def _setting(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return max(1, int(value)) if value.isdigit() else default
-
-
 def serve(app, port: int, workers: int, limits: serving.Limits, watcher=None) -> None:
     """Serve app on 127.0.0.1:port until interrupted (library/serving.py says how)."""
 
@@ -133,11 +128,8 @@ def _fewer_arenas() -> None:
     """glibc gives each thread that allocates its own arena, whose free space no other thread
     reuses: with eight threads a worker grew by tens of megabytes. LIBRARY_MALLOC_ARENAS (2;
     0 leaves glibc's choice) caps them; what is free is given back before forking."""
-    arenas = (
-        _setting("LIBRARY_MALLOC_ARENAS", 2)
-        if os.environ.get("LIBRARY_MALLOC_ARENAS") != "0"
-        else 0
-    )
+    value = os.environ.get("LIBRARY_MALLOC_ARENAS", "")
+    arenas = int(value) if value.isdigit() else 2  # 0: glibc's own choice
     try:
         import ctypes
 
@@ -164,11 +156,11 @@ def main() -> int:
     if not ensure_index(app):
         return 1
     port = int(os.environ.get("PORT", "5000"))
-    workers = _setting("LIBRARY_WORKERS", machine.processes())  # one on a 1 GB server
+    workers = machine.setting("LIBRARY_WORKERS", machine.processes())  # one on a 1 GB server
     limits = serving.Limits(
-        threads=_setting("LIBRARY_THREADS", serving.DEFAULT_THREADS),
-        connections=_setting("LIBRARY_CONNECTIONS", serving.DEFAULT_CONNECTIONS),
-        idle_seconds=_setting("LIBRARY_IDLE_SECONDS", serving.IDLE_SECONDS),
+        threads=machine.setting("LIBRARY_THREADS", serving.DEFAULT_THREADS),
+        connections=machine.setting("LIBRARY_CONNECTIONS", serving.DEFAULT_CONNECTIONS),
+        idle_seconds=machine.setting("LIBRARY_IDLE_SECONDS", serving.IDLE_SECONDS),
     )
     share_with_workers(app)
     watcher = start_watcher(app)

@@ -23,6 +23,12 @@ def is_small() -> bool:
     return memory is not None and memory < SMALL_BYTES
 
 
+def setting(name: str, default: int) -> int:
+    """A count from the environment (at least 1), else `default` when unset or not a number."""
+    value = os.environ.get(name, "")
+    return max(1, int(value)) if value.isdigit() else default
+
+
 def processes() -> int:
     """Default processes for building or serving: one on a small server, else one per core."""
     return 1 if is_small() else max(1, os.cpu_count() or 1)

@@ -468,9 +468,9 @@ def set_dictionary_cache(path) -> None:
 
 
 def set_low_memory(enabled: bool, thin: bool = True) -> None:
-    """Lemmatiser dictionaries read from their decompressed streams instead of dicts: the web
-    process (``thin``: sparsest seed index, least memory) and the indexer (denser seeds,
-    4x quicker lookups for some 50 MB more)."""
+    """Lemmatiser dictionaries read from their decompressed streams (files in the cache
+    folder, see ``stemmers.lemmas``) instead of dicts; ``thin``: the web process, which
+    remembers fewer words than the indexer."""
     if (enabled, thin) != (lemmas.low_memory(), lemmas.thin()):
         lemmas.set_low_memory(enabled, thin)
         web = enabled and thin

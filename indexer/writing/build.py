@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Collection
@@ -129,8 +128,7 @@ def _last_good(current: Path | None) -> LastGood:
 def _workers(asked: int | None) -> int:
     if asked is not None:
         return max(1, asked)
-    env = os.environ.get("LIBRARY_BUILD_WORKERS", "")
-    return max(1, int(env)) if env.isdigit() else machine.processes()
+    return machine.setting("LIBRARY_BUILD_WORKERS", machine.processes())
 
 
 def _build_locked(

@@ -217,9 +217,19 @@ class Connection:
     engine: str
 
     def execute(self, sql: str, params=()):
+        return self.raw.execute(self._dialect(sql), tuple(params))
+
+    def executemany(self, sql: str, rows) -> None:
         if self.engine == "postgresql":
-            sql = sql.replace("%", "%%").replace("?", "%s")
-        return self.raw.execute(sql, tuple(params))
+            with self.raw.cursor() as cursor:
+                cursor.executemany(self._dialect(sql), rows)
+        else:
+            self.raw.executemany(sql, rows)
+
+    def _dialect(self, sql: str) -> str:
+        if self.engine == "postgresql":
+            return sql.replace("%", "%%").replace("?", "%s")
+        return sql
 
 
 def prepare(data_dir: Path) -> None:
@@ -324,14 +334,7 @@ def snapshot(data_dir: Path, target: Path) -> None:
     """Copy the whole database, consistent while others write, into a new SQLite file
     (the backup format on both engines)."""
     if engine(data_dir) == "sqlite":
-        src = sqlite3.connect(path_of(data_dir), timeout=BUSY_SECONDS)
-        dst = sqlite3.connect(target, timeout=BUSY_SECONDS)
-        try:
-            src.backup(dst)  # SQLite's online backup
-            dst.execute("PRAGMA journal_mode=DELETE")  # one file, no log beside it
-        finally:
-            dst.close()
-            src.close()
+        _sqlite_copy(path_of(data_dir), target, one_file=True)
         return
     with connect(data_dir) as conn, copy_file(target, new=True) as copy:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")  # one snapshot
@@ -349,13 +352,7 @@ def snapshot(data_dir: Path, target: Path) -> None:
 def load(source: Path, data_dir: Path) -> None:
     """Replace the database's rows with those of an SQLite copy (made by `snapshot`)."""
     if engine(data_dir) == "sqlite":
-        src = sqlite3.connect(source)
-        dst = sqlite3.connect(path_of(data_dir), timeout=BUSY_SECONDS)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        _sqlite_copy(source, path_of(data_dir), one_file=False)
         return
     prepare(data_dir)
     with copy_file(source) as copy, connect(data_dir) as conn, transaction(conn):
@@ -370,6 +367,20 @@ def load(source: Path, data_dir: Path) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )
+
+
+def _sqlite_copy(source: Path, target: Path, one_file: bool) -> None:
+    """SQLite's online backup: a consistent snapshot even while other processes write.
+    `one_file`: the copy keeps no write-ahead log beside it (a backup is a single file)."""
+    src = sqlite3.connect(source, timeout=BUSY_SECONDS)
+    dst = sqlite3.connect(target, timeout=BUSY_SECONDS)
+    try:
+        src.backup(dst)
+        if one_file:
+            dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
 
 
 @contextmanager
@@ -396,12 +407,9 @@ def _copy_rows(source: Connection, target: Connection, table: str) -> None:
     listed = ", ".join(names)
     marks = ", ".join("?" for _ in names)
     rows = source.execute(f"SELECT {listed} FROM {table}").fetchall()
-    insert = f"INSERT INTO {table} ({listed}) VALUES ({marks})"
-    if target.engine == "sqlite":
-        target.raw.executemany(insert, [tuple(row) for row in rows])
-    else:
-        with target.raw.cursor() as cursor:
-            cursor.executemany(insert.replace("?", "%s"), [tuple(row) for row in rows])
+    target.executemany(
+        f"INSERT INTO {table} ({listed}) VALUES ({marks})", [tuple(row) for row in rows]
+    )
 
 
 def fsync_dir(path: Path) -> None:

@@ -200,8 +200,8 @@ class CachedStreamFactory(StreamDictionaryFactory):
         return mapping
 
 
-@lru_cache(maxsize=3)
-def _lemmatizer(low_memory: bool, thin: bool) -> Lemmatizer:
+@lru_cache(maxsize=2)
+def _lemmatizer(low_memory: bool) -> Lemmatizer:
     if low_memory:
         factory = CachedStreamFactory(cache_max_size=CACHE_LANGUAGES)
     else:
@@ -212,7 +212,7 @@ def _lemmatizer(low_memory: bool, thin: bool) -> Lemmatizer:
 
 def _lemma(lang: str, word: str) -> str:
     code = SIMPLEMMA_CODE.get(lang, lang)
-    found = _lemmatizer(_state["low_memory"], _state["thin"]).lemmatize(word, code).lower()
+    found = _lemmatizer(_state["low_memory"]).lemmatize(word, code).lower()
     if not found or " " in found:
         return word
     return found
