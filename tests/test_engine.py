@@ -19,7 +19,7 @@ from indexer.writing import manifest, store
 from indexer.writing import reading as reading_module
 from indexer.writing import writer as writer_module
 from indexer.writing.build import build
-from indexer.writing.schema import codec
+from indexer.writing.codec import codec
 from library.search import postings
 from library.search.service import SearchService
 from library.search.snapshot import Snapshot

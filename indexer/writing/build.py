@@ -30,8 +30,9 @@ from ..language.analysis import LANGUAGES
 from ..progress import Progress
 from ..source import attaching
 from . import manifest, reading, store
+from .codec import codec
 from .lastgood import LastGood
-from .schema import body_field, build_schema, codec, fingerprint, kinds_of, spell_field, title_field
+from .schema import body_field, build_schema, fingerprint, kinds_of, spell_field, title_field
 from .writer import ParallelWriter, merge_tiny
 
 logger = logging.getLogger(__name__)

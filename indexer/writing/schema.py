@@ -8,19 +8,14 @@ hold slugs. Bump SCHEMA_VERSION when fields change: the next build then rebuilds
 
 from __future__ import annotations
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3PerDocReader, _lenfield
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length
 
 from ..language import analysis
 from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from ..source.markup import MARKUP_VERSION
 
 SCHEMA_VERSION = "7"
-# Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
-# fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
-BLOCK_POSTINGS = 512
 FACETS = (
     "theme",
     "city",
@@ -78,43 +73,6 @@ class KeyedText(TEXT):
                 yield term.encode("utf-8"), n, n * boost, pack_uint(n)
 
 
-class LibraryCodec(W3Codec):
-    """Whoosh's W3 codec (same files, same readers) whose postings writer looks up each
-    document's field length in memory: Whoosh's own reads it back from disk for every posting,
-    which was a tenth of a build."""
-
-    def field_writer(self, storage, segment):
-        return _FieldWriter(self, storage, segment)
-
-
-class _FieldWriter(W3FieldWriter):
-    def add_postings(self, schema, lengths, items):
-        if isinstance(lengths, W3PerDocReader):
-            lengths = _Lengths(lengths)
-        return super().add_postings(schema, lengths, items)
-
-
-class _Lengths:
-    """``doc_field_length`` over one segment's length columns, each read once."""
-
-    def __init__(self, reader: W3PerDocReader) -> None:
-        self._reader = reader
-        self._fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        found = self._fields.get(fieldname)
-        if found is None:
-            found = self._fields[fieldname] = self._load(fieldname)
-        code = found[docnum] if docnum < len(found) else 0
-        return byte_to_length(code) if code else default
-
-    def _load(self, fieldname: str) -> list[int]:
-        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return []
-        return list(column._dbfile.get(column._basepos, column._count))
-
-
 def kinds_of(lang: str) -> dict:
     """kind -> analyzer factory of every title and body field a language has."""
     found = dict(FIELD_KINDS)
@@ -122,11 +80,6 @@ def kinds_of(lang: str) -> dict:
         if lang in languages:
             found[kind] = factory
     return found
-
-
-def codec() -> W3Codec:
-    """The codec every writer of the index uses (see BLOCK_POSTINGS and LibraryCodec)."""
-    return LibraryCodec(blocklimit=BLOCK_POSTINGS)
 
 
 def build_schema() -> Schema:
