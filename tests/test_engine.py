@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import Term
+from whoosh.query import Phrase, Term
 
 from indexer.writing import manifest, store
 from indexer.writing import reading as reading_module
 from indexer.writing import writer as writer_module
 from indexer.writing.build import build
-from indexer.writing.codec import codec
+from indexer.writing.codec import CompactPositions, Counts, codec, varints
 from library.search import postings
 from library.search.service import SearchService
 from library.search.snapshot import Snapshot
@@ -29,14 +29,25 @@ QUIET = {"say": lambda _: None}
 WORDS = "roma school housing health mediator town plan family work grant".split()
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory) -> Path:
-    """1,500 documents in three segments (one with deletions), long posting lists included."""
+def _body(kind: str) -> TEXT:
+    """A text field with Whoosh's positions, the codec's compact positions or counts only."""
+    field = TEXT(stored=True, phrase=True)
+    if kind == "compact":
+        field.format = CompactPositions()
+    elif kind == "counts":
+        field.format = Counts()
+    return field
+
+
+@pytest.fixture(scope="module", params=["whoosh", "compact", "counts"])
+def synthetic(tmp_path_factory, request) -> Path:
+    """1,500 documents in three segments (one with deletions), long posting lists included;
+    the body field in each of the formats the reader must know."""
     folder = tmp_path_factory.mktemp("synthetic")
     schema = Schema(
         id=ID(stored=True, unique=True),
         docid=ID(stored=True, sortable=True),  # two language versions per resource
-        body=TEXT(stored=True, phrase=True),
+        body=_body(request.param),
         tag=KEYWORD(stored=True, commas=True, scorable=False),
         note=STORED(),
     )
@@ -66,17 +77,25 @@ def test_postings_match_whoosh_matchers_in_every_segment(synthetic):
         leaves = reader.leaf_readers()
         assert len(leaves) == 3
         for leaf, _ in leaves:
+            format_ = leaf.schema["body"].format
+            has_positions = format_.supports("positions")
             for word in WORDS[:5]:
-                ids, weights, values = postings.read_postings(
-                    leaf, "body", word.encode(), values=True
+                ids, weights, found = postings.read_postings(
+                    leaf, "body", word.encode(), positions=has_positions
                 )
-                matcher = leaf._terms.matcher("body", word.encode(), leaf.schema["body"].format)
+                matcher = leaf._terms.matcher("body", word.encode(), format_)
                 expected = list(matcher.all_items())
                 assert ids.tolist() == [d for d, _ in expected]
                 assert len(ids) > 128  # more than one block of Whoosh's default size
-                assert values == tuple(v for _, v in expected)
-                again = leaf._terms.matcher("body", word.encode(), leaf.schema["body"].format)
+                if has_positions:
+                    wanted = [format_.decode_positions(v) for _, v in expected]
+                    assert [found[i] for i in range(len(ids))] == wanted
+                    assert all(wanted) and max(len(p) for p in wanted) > 1
+                else:
+                    assert found is None
+                again = leaf._terms.matcher("body", word.encode(), format_)
                 assert np.allclose(weights, [again.weight() for _ in again.all_ids()] or [])
+                assert weights.max() > 1  # frequencies, not mere presence
             assert postings.read_postings(leaf, "body", b"absent") is None
 
 
@@ -87,6 +106,53 @@ def test_field_lengths_match_whoosh(synthetic):
             lengths = postings.field_lengths(leaf, "body")
             expected = [leaf.doc_field_length(d, "body", 1) for d in range(leaf.doc_count_all())]
             assert lengths.tolist() == expected
+
+
+def test_phrases_match_whoosh_phrase_query(synthetic):
+    snap = Snapshot(synthetic)
+    if not snap.ix.schema["body"].format.supports("positions"):
+        return  # counts only: no phrase can be asked of this field
+    for first, second in (("roma", "school"), ("plan", "grant"), ("town", "town")):
+        with snap.ix.searcher() as searcher:
+            expected = {
+                h.docnum for h in searcher.search(Phrase("body", [first, second]), limit=None)
+            }
+        candidates = np.arange(snap.size)
+        at = snap.positions("body", first, candidates)
+        then = snap.positions("body", second, candidates)
+        found = {
+            d
+            for d, places in at.items()
+            if snap.live[d] and set(places) & {p - 1 for p in then.get(d, ())}
+        }
+        assert found == expected and expected
+
+
+def test_compact_blocks_are_smaller_than_whoosh_blocks(tmp_path):
+    sizes = {}
+    rng = random.Random(5)
+    texts = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 200))) for _ in range(800)]
+    for kind in ("whoosh", "compact", "counts"):
+        folder = tmp_path / kind
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), Schema(body=_body(kind)))
+        writer = ix.writer(codec=codec(), compound=False)
+        for text in texts:
+            writer.add_document(body=text)
+        writer.commit()
+        sizes[kind] = sum(f.stat().st_size for f in folder.glob("*.pst"))
+    assert sizes["compact"] < 0.6 * sizes["whoosh"]
+    assert sizes["counts"] < 0.5 * sizes["compact"]
+
+
+@pytest.mark.parametrize(
+    "numbers", [[0], [127, 128, 129], [0, 1, 300, 16384, 2**31 + 7], list(range(0, 5000, 37))]
+)
+def test_varints_decode_what_positions_encode(numbers):
+    value = CompactPositions().encode(numbers)
+    assert CompactPositions().decode_positions(value) == numbers
+    gaps = varints(value)
+    assert gaps[0] == len(numbers) and np.cumsum(gaps[1:]).tolist() == numbers
 
 
 def test_scores_equal_whoosh_bm25f_and_skip_deleted_documents(synthetic):

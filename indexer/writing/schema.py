@@ -9,13 +9,13 @@ hold slugs. Bump SCHEMA_VERSION when fields change: the next build then rebuilds
 from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.system import pack_uint
 
 from ..language import analysis
 from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from ..source.markup import MARKUP_VERSION
+from .codec import CompactPositions, Counts
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 FACETS = (
     "theme",
     "city",
@@ -54,6 +54,8 @@ class KeyedText(TEXT):
 
     def __init__(self, lang: str, kind: str, factory, phrase: bool = False) -> None:
         super().__init__(analyzer=factory(lang) if lang != NEUTRAL else factory(), phrase=phrase)
+        boost = self.format.field_boost
+        self.format = CompactPositions(field_boost=boost) if phrase else Counts(field_boost=boost)
         self.lang = lang
         self.kind = kind
 
@@ -70,7 +72,7 @@ class KeyedText(TEXT):
                 yield term.encode("utf-8"), len(found), len(found) * boost, encode(found)
         else:
             for term, n in analysis.index_counts(self.kind, self.lang, value).items():
-                yield term.encode("utf-8"), n, n * boost, pack_uint(n)
+                yield term.encode("utf-8"), n, n * boost, b""
 
 
 def kinds_of(lang: str) -> dict:

@@ -28,7 +28,6 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_uint
 from whoosh.writing import LockError, SegmentWriter
 
 from .. import machine
@@ -51,10 +50,10 @@ class ArrayPool:
 
     def __init__(self, schema) -> None:
         self._terms: dict[tuple[str, bytes], tuple[array, array, array | None, bytearray]] = {}
-        self._derived = {
+        self._derived = {  # fields whose postings carry no value (see codec.Counts)
             name
             for name, field in schema.items()
-            if field.format is not None and type(field.format).__name__ == "Frequency"
+            if field.format is not None and field.format.fixed_value_size() == 0
         }
         self.fieldnames: set[str] = set()
 
@@ -77,9 +76,9 @@ class ArrayPool:
         for key in sorted(self._terms):
             fieldname, btext = key
             docs, weights, ends, values = self._terms.pop(key)
-            if ends is None:  # a frequency field: the value is the frequency, as the weight
+            if ends is None:  # a field without values: the weight is all there is
                 for docnum, weight in zip(docs, weights, strict=True):
-                    yield fieldname, btext, docnum, weight, pack_uint(int(weight))
+                    yield fieldname, btext, docnum, weight, b""
             else:
                 start = 0
                 for docnum, weight, end in zip(docs, weights, ends, strict=True):

@@ -2,9 +2,10 @@
 
 Whoosh's matchers walk postings one document at a time in Python, which is what made a search
 over a large library slow. A search here reads whole posting lists, so this module decodes the
-W3 codec's blocks (a pickled tuple of delta-coded ids, weights and values per block) straight
-into arrays. It relies on the block layout of whoosh-reloaded 2.7.5, which is pinned;
-``tests/test_engine.py`` compares every reader here with Whoosh's own matchers.
+W3 codec's blocks (a pickled tuple of delta-coded ids, weights and values per block, values as
+``indexer/writing/codec.py`` writes them) straight into arrays. It relies on the block layout
+of whoosh-reloaded 2.7.5, which is pinned; ``tests/test_engine.py`` compares every reader here
+with Whoosh's own matchers.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
+from indexer.writing.codec import CompactPositions, PositionLists
+
 # Whoosh stores a field's length per document as one byte; this is the length each byte means.
 BYTE_TO_LENGTH = np.array(_length_byte_cache[:256], dtype=np.float32)
 NO_IDS = np.empty(0, dtype=np.int32)
 NO_WEIGHTS = np.empty(0, dtype=np.float32)
 
 
-def read_postings(segment, fieldname: str, btext: bytes, values: bool = False):
-    """(ids, weights, values) of one term in one segment (local document numbers, ascending;
-    values only when asked, as Whoosh's encoded bytes); None when the segment lacks the term."""
+def read_postings(segment, fieldname: str, btext: bytes, positions: bool = False):
+    """(ids, weights, positions) of one term in one segment (local document numbers,
+    ascending); positions only when asked: indexed by posting, each a list; None when the
+    segment lacks the term."""
     terms = segment._terms
     try:
         info = terms.term_info(fieldname, btext)
@@ -31,7 +35,8 @@ def read_postings(segment, fieldname: str, btext: bytes, values: bool = False):
     format_ = segment.schema[fieldname].format
     matcher = segment._codec.postings_reader(terms._postfile, info, format_)
     if not isinstance(matcher, W3LeafMatcher):  # an inlined list: walk it, it is short
-        return _walk(matcher, values)
+        return _walk(matcher, format_, positions)
+    compact = isinstance(format_, CompactPositions)
     ids, weights, found = [], [], []
     while True:
         matcher._read_data()
@@ -40,32 +45,49 @@ def read_postings(segment, fieldname: str, btext: bytes, values: bool = False):
         ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
         if block_weights is None:
             weights.append(np.ones(count, dtype=np.float32))
-        elif isinstance(block_weights, float):
+        elif isinstance(block_weights, (float, int)):
             weights.append(np.full(count, block_weights, dtype=np.float32))
         else:
             weights.append(np.asarray(block_weights, dtype=np.float32))
-        if values:
+        if positions and compact:
+            found.append(block_values)  # (counts, gaps) of the block
+        elif positions:
             found.extend(block_values)
         if matcher._lastblock:
             break
         matcher._goto(matcher._nextoffset)
     all_ids = np.concatenate(ids).astype(np.int32) if len(ids) > 1 else ids[0].astype(np.int32)
     all_weights = np.concatenate(weights) if len(weights) > 1 else weights[0]
-    return all_ids, all_weights, (tuple(found) if values else None)
+    if not positions:
+        return all_ids, all_weights, None
+    if compact:
+        return all_ids, all_weights, PositionLists.of_blocks(found)
+    return all_ids, all_weights, _Decoded(format_, found)
 
 
-def _walk(matcher, values: bool):
+class _Decoded:
+    """Positions of each posting of a format other than CompactPositions, decoded on demand."""
+
+    def __init__(self, format_, values) -> None:
+        self._format = format_
+        self._values = values
+
+    def __getitem__(self, posting: int) -> list[int]:
+        return self._format.decode_positions(self._values[posting])
+
+
+def _walk(matcher, format_, positions: bool):
     ids, weights, found = [], [], []
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
-        if values:
+        if positions:
             found.append(matcher.value())
         matcher.next()
     return (
         np.asarray(ids, dtype=np.int32),
         np.asarray(weights, dtype=np.float32),
-        tuple(found) if values else None,
+        _Decoded(format_, found) if positions else None,
     )
 
 
@@ -97,7 +119,3 @@ def deleted(segment) -> np.ndarray:
     if not segment.has_deletions():
         return NO_IDS
     return np.fromiter(segment.deleted_docs_set, dtype=np.int32)
-
-
-def decode_positions(segment, fieldname: str, value: bytes) -> list[int]:
-    return segment.schema[fieldname].format.decode_positions(value)

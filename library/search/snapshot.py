@@ -298,15 +298,15 @@ class Snapshot:
             if not local.size:
                 continue
             with self.lock:
-                read = postings.read_postings(leaf, fieldname, btext, values=True)
+                read = postings.read_postings(leaf, fieldname, btext, positions=True)
             if read is None:
                 continue
-            ids, _, values = read
+            ids, _, found = read
             where = np.searchsorted(ids, local)
             where[where >= ids.size] = 0
             hit = ids[where] == local
             for doc, at in zip(local[hit], where[hit], strict=True):
-                result[int(doc) + offset] = postings.decode_positions(leaf, fieldname, values[at])
+                result[int(doc) + offset] = found[int(at)]
         return result
 
     # -- sorting ----------------------------------------------------------------------------
