@@ -6,7 +6,8 @@ FTS5 on the same documents as a peer. A benchmark that prints figures, not a tes
 
 Owns the orchestration and the report; the pieces live beside it: corpus.py (the generated
 library), procmem.py (memory of a process tree from /proc), load.py (HTTP clients, latency,
-throughput), querymix.py (the queries), fts5.py (the peer), stats.py (percentiles).
+throughput), querymix.py (the queries), fts5.py and plainwhoosh.py (the peers), stats.py
+(percentiles).
 
 It prints, clearly labelled:
   a. the full build as a whole process (`python -m indexer build --full`): wall time,
@@ -18,9 +19,12 @@ It prints, clearly labelled:
   e. throughput with 8 and 32 keep-alive clients for --duration seconds each;
   f. memory of the server process tree: idle, under 1/8/32 clients, idle again;
   g. the FTS5 peer: build, size, memory and in-process latency of the same query mix;
-and a final table "project vs FTS5". --runs K repeats d and e (and the peer's latency) K times
-and prints medians with the min-max spread. --keep DIR keeps the corpus and the index in DIR
-and reuses them when they match, so a 100,000-file library is generated and built once.
+  h. the plain Whoosh peer: the same files built by Whoosh as its documentation shows, in one
+     process (plainwhoosh.py): build time, size, memory;
+and a final table "project vs FTS5 and plain Whoosh" with the ratios the goals are set in.
+--runs K repeats d and e (and the peer's latency) K times and prints medians with the min-max
+spread. --keep DIR keeps the corpus and the index in DIR and reuses them when they match, so a
+100,000-file library is generated and built once.
 The server and every child are stopped at exit, also on Ctrl+C and on errors.
 """
 
@@ -566,43 +570,99 @@ def print_fts5(result: dict | None, run: ProcessRun) -> None:
         say(f"     {kind:12} {spread([ms(r['p50_by_kind'].get(kind)) for r in runs], ' ms', 2)}")
 
 
+# --- h. plain Whoosh peer -------------------------------------------------------------------------
+
+
+def whoosh_peer(ws: Workspace) -> tuple[dict | None, ProcessRun]:
+    progress("plain Whoosh peer")
+    command = [PYTHON, "-m", "tests.benchmarks.plainwhoosh", "--content", str(ws.content)]
+    run = run_measured([*command, "--index", str(ws.root / "plain-whoosh")])
+    try:
+        return json.loads(run.last_line), run
+    except ValueError:
+        return None, run
+
+
+def print_whoosh(result: dict | None, run: ProcessRun) -> None:
+    say("h. plain Whoosh peer — python -m tests.benchmarks.plainwhoosh (own process, one core)")
+    if result is None:
+        say(f"   FAILED (exit {run.returncode}); last lines of its output:")
+        for line in run.output.strip().splitlines()[-10:]:
+            say(f"     | {line}")
+        return
+    say(
+        f"   build              {result['build_seconds']:.1f} s for {result['documents']} "
+        f"documents ({result['skipped']} files skipped) = "
+        f"{result['documents'] / result['build_seconds']:.0f} documents/s "
+        f"(reading and parsing {result['read_seconds']:.1f} s)"
+    )
+    say(f"   index on disk      {mb(result['size_bytes'])}")
+    say(f"   peak memory        RSS {mb_kb(run.peak_rss_kb)}, PSS {mb_kb(run.peak_pss_kb)}")
+
+
 # --- final table ----------------------------------------------------------------------------------
 
 
-def print_comparison(build: dict, figures: ServerFigures | None, fts: dict | None, fts_run):
-    say("project vs FTS5 (project: whole processes and HTTP; FTS5: in-process, no HTTP)")
+def print_comparison(
+    build: dict,
+    figures: ServerFigures | None,
+    fts: dict | None,
+    fts_run,
+    plain: dict | None = None,
+    plain_run=None,
+):
+    say(
+        "project vs FTS5 and plain Whoosh (project: whole processes and HTTP; FTS5: in-process, "
+        "no HTTP; plain Whoosh: build only)"
+    )
     latency = figures.latency if figures else []
+    built = bool(build.get("ok"))
     rows = [
         (
             "full build",
-            f"{build['seconds']:.1f} s" if build.get("ok") else "n/a",
+            f"{build['seconds']:.1f} s" if built else "n/a",
             f"{fts['build_seconds']:.1f} s" if fts else "n/a",
+            f"{plain['build_seconds']:.1f} s" if plain else "n/a",
         ),
         (
             "documents/s",
-            f"{build['rate']:.1f}" if build.get("ok") else "n/a",
+            f"{build['rate']:.1f}" if built else "n/a",
             f"{fts['documents'] / fts['build_seconds']:.0f}" if fts else "n/a",
+            f"{plain['documents'] / plain['build_seconds']:.1f}" if plain else "n/a",
         ),
         (
             "size on disk",
             f"{mb(build['index_bytes'])} (generation {mb(build['generation_bytes'])})"
-            if build.get("ok")
+            if built
             else "n/a",
             mb(fts["size_bytes"]) if fts else "n/a",
+            mb(plain["size_bytes"]) if plain else "n/a",
         ),
         (
             "peak RSS, build",
             mb_kb(build.get("peak_rss_kb")),
             mb_kb(fts_run.peak_rss_kb) + " (build+queries)" if fts else "n/a",
+            mb_kb(plain_run.peak_rss_kb) if plain else "n/a",
+        ),
+        (
+            "peak PSS, build",
+            mb_kb(build.get("peak_pss_kb")),
+            mb_kb(fts_run.peak_pss_kb) + " (build+queries)" if fts else "n/a",
+            mb_kb(plain_run.peak_pss_kb) if plain else "n/a",
         ),
     ]
     for p in (50, 95, 99):
         ours = spread([ms(percentile(r.api, p)) for r in latency], " ms")
         theirs = spread([ms(r[f"p{p}"]) for r in fts["runs"]], " ms", 2) if fts else "n/a"
-        rows.append((f"query p{p}", ours, theirs))
-    say(f"   {'':18}{'project':>32}{'SQLite FTS5':>30}")
-    for label, ours, theirs in rows:
-        say(f"   {label:18}{ours:>32}{theirs:>30}")
+        rows.append((f"query p{p}", ours, theirs, "n/a"))
+    say(f"   {'':18}{'project':>32}{'SQLite FTS5':>30}{'plain Whoosh':>16}")
+    for label, ours, theirs, whoosh in rows:
+        say(f"   {label:18}{ours:>32}{theirs:>30}{whoosh:>16}")
+    if built and plain:
+        plain_rate = plain["documents"] / plain["build_seconds"]
+        say(f"   build speed: {build['rate'] / plain_rate:.2f}× plain Whoosh's")
+    if built and fts:
+        say(f"   index size: {build['generation_bytes'] / fts['size_bytes']:.2f}× FTS5's")
 
 
 # --- helpers and main -----------------------------------------------------------------------------
@@ -663,6 +723,7 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--passes", type=int, default=3, help="timed passes over the query mix")
     top.add_argument("--keep", type=Path, help="keep (and reuse) corpus and index in DIR")
     top.add_argument("--skip-fts", action="store_true", help="do not run the SQLite FTS5 peer")
+    top.add_argument("--skip-whoosh", action="store_true", help="do not run the Whoosh peer")
     top.add_argument(
         "--server-env", action="append", default=[], metavar="KEY=VALUE", help="server env"
     )
@@ -700,13 +761,20 @@ def benchmark(args, stack: contextlib.ExitStack) -> bool:
         fts, fts_run = fts5_peer(ws, args)
         say()
         print_fts5(fts, fts_run)
+    plain, plain_run = None, None
+    if not args.skip_whoosh:
+        plain, plain_run = whoosh_peer(ws)
         say()
-        print_comparison(build, figures, fts, fts_run)
+        print_whoosh(plain, plain_run)
+    if not args.skip_fts or not args.skip_whoosh:
+        say()
+        print_comparison(build, figures, fts, fts_run, plain, plain_run)
     return (
         build["ok"]
         and all(build_ok(run) for _, run in incremental)
         and figures.ready_seconds is not None
         and (args.skip_fts or fts is not None)
+        and (args.skip_whoosh or plain is not None)
     )
 
 
