@@ -15,11 +15,12 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import Phrase, Term
 
-from indexer.writing import manifest, store
+from indexer.writing import manifest, segments, store
 from indexer.writing import reading as reading_module
 from indexer.writing import writer as writer_module
 from indexer.writing.build import build
-from indexer.writing.codec import CompactPositions, Counts, codec, varints
+from indexer.writing.codec import BLOCK_POSTINGS, CompactPositions, Counts, codec, varints
+from indexer.writing.schema import body_field, build_schema, kinds_of, spell_field, title_field
 from library.search import postings
 from library.search.service import SearchService
 from library.search.snapshot import Snapshot
@@ -199,6 +200,82 @@ def _search_everything(index_dir: Path) -> dict[str, list[tuple[str, str]]]:
             (snap.docids[d], f"{s:.5f}") for d, s in zip(ids.tolist(), scores, strict=True)
         )
     return found
+
+
+def _library_documents(count: int) -> list[dict]:
+    """Documents of the library's own schema in three languages, common words included (so
+    that some terms need several blocks of postings)."""
+    rng = random.Random(11)
+    words = {
+        "en": "roma school housing health mediators town plan families work grants".split(),
+        "cs": "romské děti škola bydlení zdraví asistenti město plán rodiny práce".split(),
+        "bg": "ромите училище жилища здраве медиатори община план семейства работа".split(),
+    }
+    found = []
+    for number in range(count):
+        lang = ("en", "cs", "bg")[number % 3]
+        title = " ".join(rng.choice(words[lang]) for _ in range(rng.randint(2, 6)))
+        body = " ".join(rng.choice(words[lang]) for _ in range(rng.randint(5, 300)))
+        doc = {
+            "path": f"{lang}/{number}.md",
+            "key": f"r{number}",
+            "docid": f"r{number // 2}",
+            "title": title,
+            "text": body,
+            "all": (title, body),
+            "theme": ",".join(rng.sample(["housing", "education", "health"], rng.randint(0, 2))),
+            "date_desc": f"{2000 + number % 20}",
+        }
+        for kind in kinds_of(lang):
+            doc[title_field(kind, lang)] = title
+            doc[body_field(kind, lang)] = body
+        doc[spell_field(lang)] = (title, body)
+        found.append(doc)
+    return found
+
+
+def _all_postings(folder: Path) -> dict:
+    ix = whoosh_index.open_dir(str(folder))
+    found = {}
+    with ix.reader() as reader:
+        ((leaf, _),) = reader.leaf_readers()
+        for (fieldname, btext), info in leaf._terms.items():
+            matcher = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+            items = [(d, v) for d, v in matcher.all_items()]
+            again = leaf._terms.matcher(fieldname, btext, leaf.schema[fieldname].format)
+            weights = [again.weight() for _ in again.all_ids()]
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length())
+            found[fieldname, btext] = (items, weights, stats, info.max_weight())
+        lengths = {
+            name: [leaf.doc_field_length(d, name, 0) for d in range(leaf.doc_count_all())]
+            for name in leaf.schema.scorable_names()
+        }
+        stored = list(leaf.all_stored_fields())
+        columns = list(leaf.column_reader("date_desc"))
+    return {"postings": found, "lengths": lengths, "stored": stored, "columns": columns}
+
+
+def test_array_segment_writer_writes_what_whoosh_writes(tmp_path):
+    documents = _library_documents(1300)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    for folder in (ours, theirs):
+        folder.mkdir()
+        whoosh_index.create_in(str(folder), build_schema())
+    writer = segments.SegmentWriter(whoosh_index.open_dir(str(ours)), codec())
+    for doc in documents:
+        writer.add_document(**doc)
+    writer.commit()
+    writer = whoosh_index.open_dir(str(theirs)).writer(codec=codec())
+    for doc in documents:
+        writer.add_document(**doc)
+    writer.commit()
+    mine, whoosh = _all_postings(ours), _all_postings(theirs)
+    assert mine["postings"].keys() == whoosh["postings"].keys()
+    assert max(len(p[0]) for p in whoosh["postings"].values()) > BLOCK_POSTINGS
+    for key, expected in whoosh["postings"].items():
+        assert mine["postings"][key] == expected, key
+    for name in ("lengths", "stored", "columns"):
+        assert mine[name] == whoosh[name]
 
 
 def test_parallel_writer_gives_the_same_index_as_one_process(

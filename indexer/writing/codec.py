@@ -16,6 +16,7 @@ reads it back from disk for every posting, which was a tenth of a build.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import repeat
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -190,7 +191,7 @@ class LibraryCodec(W3Codec):
         return _FieldWriter(self, storage, segment)
 
     def postings_writer(self, dbfile, byteids=False):
-        return _PostingsWriter(
+        return PostingsWriter(
             dbfile,
             blocklimit=self._blocklimit,
             byteids=byteids,
@@ -205,7 +206,35 @@ class LibraryCodec(W3Codec):
         return LeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
-class _PostingsWriter(W3PostingsWriter):
+class PostingsWriter(W3PostingsWriter):
+    """W3's postings writer with whole-number weights, CompactPositions blocks and
+    ``add_many``."""
+
+    def add_many(self, ids: np.ndarray, weights: np.ndarray, values, lengths: np.ndarray) -> None:
+        """A term's postings at once, as W3's ``add_posting`` one by one would leave them: full
+        blocks written, the last (possibly full) block buffered for ``finish_postings``.
+        lengths are the documents' field lengths as the scorer sees them (0: not counted)."""
+        limit = self._blocklimit
+        total = len(ids)
+        for start in range(0, total, limit):
+            if self._ids:
+                self._write_block()
+            end = min(start + limit, total)
+            self._ids.frombytes(ids[start:end].astype(np.uint32).tobytes())
+            block_weights = weights[start:end]
+            self._weights.frombytes(block_weights.astype(np.float32).tobytes())
+            if values is not None:
+                self._values.extend(values[start:end])
+            else:
+                self._values.extend(repeat(b"", end - start))
+            counted = lengths[start:end]
+            counted = counted[counted > 0]
+            if counted.size:
+                low, high = int(counted.min()), int(counted.max())
+                self._minlength = low if self._minlength is None else min(self._minlength, low)
+                self._maxlength = max(self._maxlength, high)
+            self._maxweight = max(self._maxweight, float(block_weights.max()))
+
     def _mini_weights(self):
         weights = super()._mini_weights()
         if isinstance(weights, tuple) and all(w.is_integer() for w in weights):
@@ -256,6 +285,17 @@ class _Lengths:
         if column is None:
             return []
         return list(column._dbfile.get(column._basepos, column._count))
+
+
+def field_lengths(reader: W3PerDocReader, fieldname: str) -> np.ndarray:
+    """Each document's length in fieldname as the scorer sees it (the one-byte code decoded;
+    0 where the document has none), from a segment's per-document reader."""
+    column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(0, dtype=np.int32)
+    codes = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+    table = np.array([byte_to_length(code) if code else 0 for code in range(256)], np.int32)
+    return table[codes]
 
 
 def codec() -> W3Codec:

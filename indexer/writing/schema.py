@@ -68,11 +68,19 @@ class KeyedText(TEXT):
         boost = self.format.field_boost
         if self.format.supports("positions"):
             encode = self.format.encode
-            for term, found in analysis.index_positions(self.kind, self.lang, value).items():
+            for term, found in self.positions_of(value).items():
                 yield term.encode("utf-8"), len(found), len(found) * boost, encode(found)
         else:
-            for term, n in analysis.index_counts(self.kind, self.lang, value).items():
+            for term, n in self.counts_of(value).items():
                 yield term.encode("utf-8"), n, n * boost, b""
+
+    def counts_of(self, value: str | tuple[str, ...]) -> dict[str, int]:
+        """term -> frequency in value."""
+        return analysis.index_counts(self.kind, self.lang, value)
+
+    def positions_of(self, value: str | tuple[str, ...]) -> dict[str, list[int]]:
+        """term -> its positions in value."""
+        return analysis.index_positions(self.kind, self.lang, value)
 
 
 def kinds_of(lang: str) -> dict:

@@ -2,14 +2,10 @@
 
 ``ParallelWriter`` hands batches of documents to worker processes. Each worker analyses its
 documents and writes them into segments of its own (a new one every ``SEGMENT_DOCS``
-documents, so memory stays bounded), with Whoosh's own segment writer and codec. The parent
-then commits one table of contents that lists every new segment: the index changes all at
-once, or not at all when anything failed.
-
-Whoosh's posting pool sorts one tuple per posting and spills sorted runs to disk once it
-holds more than its memory limit, then merges them one posting at a time; with a library's
-worth of postings that was most of a build. ``ArrayPool`` keeps each term's postings in
-compact arrays instead, in the order they arrive (document order), and sorts only the terms.
+documents, so memory stays bounded), with the segment writer of ``segments`` (flat arrays
+of postings, written a term at a time) and the library's codec. The parent then commits one
+table of contents that lists every new segment: the index changes all at once, or not at all
+when anything failed.
 
 ``merge_tiny`` is the merge policy of incremental updates: it folds only segments of a few
 hundred documents into the new one, so an update never rewrites a large segment.
@@ -22,16 +18,16 @@ import os
 import queue
 import shutil
 import signal
-from array import array
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 from whoosh.reading import SegmentReader
-from whoosh.writing import LockError, SegmentWriter
+from whoosh.writing import LockError
 
 from .. import machine
 from . import store
+from .segments import SegmentWriter
 
 SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the next
 SMALL_SEGMENT_DOCS = 2000  # the same on a small server: a worker's posting pool grows with it
@@ -42,57 +38,8 @@ RESULT_TIMEOUT = 3600.0
 PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 
 
-class ArrayPool:
-    """A posting pool for one segment: per term, arrays of document numbers and weights, and
-    for fields that need them (positions) the encoded values end to end in one bytearray with
-    their ends in a third array: one Python object per posting would cost more than the
-    posting (40 bytes each, most of a worker's memory on a large build)."""
-
-    def __init__(self, schema) -> None:
-        self._terms: dict[tuple[str, bytes], tuple[array, array, array | None, bytearray]] = {}
-        self._derived = {  # fields whose postings carry no value (see codec.Counts)
-            name
-            for name, field in schema.items()
-            if field.format is not None and field.format.fixed_value_size() == 0
-        }
-        self.fieldnames: set[str] = set()
-
-    def add(self, item) -> None:
-        fieldname, btext, docnum, weight, value = item
-        key = (fieldname, btext)
-        entry = self._terms.get(key)
-        if entry is None:
-            ends = None if fieldname in self._derived else array("I")
-            entry = self._terms[key] = (array("i"), array("f"), ends, bytearray())
-            self.fieldnames.add(fieldname)
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        if entry[2] is not None:
-            entry[3].extend(value)
-            entry[2].append(len(entry[3]))
-
-    def iter_postings(self):
-        """(fieldname, btext, docnum, weight, value) sorted by field, term and document."""
-        for key in sorted(self._terms):
-            fieldname, btext = key
-            docs, weights, ends, values = self._terms.pop(key)
-            if ends is None:  # a field without values: the weight is all there is
-                for docnum, weight in zip(docs, weights, strict=True):
-                    yield fieldname, btext, docnum, weight, b""
-            else:
-                start = 0
-                for docnum, weight, end in zip(docs, weights, ends, strict=True):
-                    yield fieldname, btext, docnum, weight, bytes(values[start:end])
-                    start = end
-
-    def cleanup(self) -> None:
-        self._terms.clear()
-
-
 def _segment_writer(ix, codec) -> SegmentWriter:
-    writer = SegmentWriter(ix, _lk=False, codec=codec, compound=False)
-    writer.pool = ArrayPool(writer.schema)
-    return writer
+    return SegmentWriter(ix, codec)
 
 
 def _finish_segment(writer: SegmentWriter):
