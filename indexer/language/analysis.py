@@ -388,22 +388,21 @@ def _word_table(value: str | tuple[str, ...]) -> Table:
 
 def _one_table(value: str) -> Table:
     text = normalise(value).lower()
-    counts: dict[str, int] = {}
     positions: dict[str, list[int]] = {}
+    at = positions.setdefault
+    joined = _JOINERS.search
     pos = 0
     for whole in _WORD.findall(text):
-        if _JOINERS.search(whole) is None:  # most words: no hyphen, no apostrophe
+        if joined(whole) is None:  # most words: no hyphen, no apostrophe
             if len(whole) <= MAX_WORD:
-                counts[whole] = counts.get(whole, 0) + 1
-                positions.setdefault(whole, []).append(pos)
+                at(whole, []).append(pos)
                 pos += 1
             continue
         for word, _start, _end, compound in words(whole):
-            counts[word] = counts.get(word, 0) + 1
-            positions.setdefault(word, []).append(pos)
+            at(word, []).append(pos)
             if not compound:
                 pos += 1
-    return counts, positions, pos
+    return {word: len(found) for word, found in positions.items()}, positions, pos
 
 
 def _joined(parts: tuple[str, ...]) -> Table:
@@ -424,15 +423,44 @@ def _joined(parts: tuple[str, ...]) -> Table:
     return counts, positions, offset
 
 
+# Index-time keys remembered per (kind, language): one dict lookup per word, where ``keys``
+# hashes four arguments for its cache. Emptied once they hold KEY_CACHE[False] words in all.
+_index_memo: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+_index_memo_words = [0]
+
+
+def _index_keys(kind: str, lang: str) -> Callable[[str], tuple[str, ...]]:
+    """word -> its index keys for kind and lang, remembered."""
+    memo = _index_memo.get((kind, lang))
+    if memo is None:
+        memo = _index_memo[kind, lang] = {}
+    get = memo.get
+
+    def keys_of(word: str) -> tuple[str, ...]:
+        found = get(word)
+        if found is None:
+            if _index_memo_words[0] >= KEY_CACHE[False]:
+                for each in _index_memo.values():
+                    each.clear()
+                _index_memo_words[0] = 0
+            found = memo[word] = _keys(kind, lang, word, True)
+            _index_memo_words[0] += 1
+        return found
+
+    return keys_of
+
+
 def index_counts(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str, int]:
     """term -> frequency that the ``kind`` analyzer of ``lang`` gives ``value`` at index time
     (what Whoosh would count token by token, computed once per distinct word)."""
     kind = _kind_for(kind, lang)
     counts, _, _ = _word_table(value)
+    keys_of = _index_keys(kind, lang)
     result: dict[str, int] = {}
+    get = result.get
     for word, n in counts.items():
-        for key in keys(kind, lang, word, True):
-            result[key] = result.get(key, 0) + n
+        for key in keys_of(word):
+            result[key] = get(key, 0) + n
     return result
 
 
@@ -440,9 +468,10 @@ def index_positions(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[
     """term -> sorted positions, for fields that serve phrases (same terms as ``index_counts``)."""
     kind = _kind_for(kind, lang)
     _, positions, _ = _word_table(value)
+    keys_of = _index_keys(kind, lang)
     result: dict[str, list[int]] = {}
     for word, found in positions.items():
-        for key in keys(kind, lang, word, True):
+        for key in keys_of(word):
             if key in result:
                 result[key] = result[key] + found
             else:
@@ -475,3 +504,5 @@ def set_low_memory(enabled: bool, thin: bool = True) -> None:
         lemmas.set_low_memory(enabled, thin)
         web = enabled and thin
         _cached_keys["keys"] = lru_cache(maxsize=KEY_CACHE[web])(_keys)
+        _index_memo.clear()
+        _index_memo_words[0] = 0
