@@ -57,3 +57,11 @@ def test_heading_ids_cannot_clash_with_page_ids():
 
 def test_plain_text_for_indexing():
     assert to_text(to_html("## Title\n\nOne *two* &amp; three.")) == "Title One two & three."
+
+
+def test_one_renderer_per_thread_carries_nothing_from_one_document_to_the_next():
+    first = to_html("# Aims\n\nA claim.[^1]\n\n[^1]: A source.\n\n# Aims\n")
+    second = to_html("# Aims\n\nNo notes here.\n")
+    assert 'class="footnote"' in first and 'id="c-aims_1"' in first
+    assert "footnote" not in second and "A source" not in second
+    assert 'id="c-aims"' in second and "c-aims_1" not in second
