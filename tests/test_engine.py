@@ -418,3 +418,15 @@ def test_snippets_mark_words_a_latin_typed_query_stands_for():
     assert "<mark>εκπαίδευση</mark>" in snippet(greek, ["ekpaideusi"]).html
     czech = {"language": "cs", "text": "Obecní bydlení."}  # only Bulgarian and Greek
     assert "<mark>" not in snippet(czech, ["zhilishta"]).html
+
+
+def test_pool_keeps_whole_weights_in_two_bytes_until_one_does_not_fit():
+    postings = segments._FieldPostings(positions=False)
+    postings.add_counts(0, {"a": 3, "b": 1}, 1.0)
+    assert postings.weights.typecode == "H"
+    postings.add_counts(1, {"a": 2, "c": 70_000}, 1.0)
+    postings.add_counts(2, {"d": 2}, 1.5)
+    postings.add_one(b"e", 2, 1.0, b"")
+    assert postings.weights.typecode == "f"
+    assert list(postings.weights) == [3, 1, 2, 70_000, 3.0, 1.0]
+    assert postings.docs().tolist() == [0, 0, 1, 1, 2, 2]

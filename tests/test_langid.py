@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.language import langid
 from indexer.language.langid import detect, looks_wrong
 
 SENTENCES = [
@@ -92,3 +93,13 @@ def test_looks_wrong_names_both_languages():
 )
 def test_looks_wrong_is_quiet(declared, text):
     assert looks_wrong(declared, text) is None
+
+
+def test_detector_profiles_can_be_let_go_and_come_back():
+    text = "Obec zřídila komunitní centrum a terénní sociální práci pro romské rodiny."
+    assert langid.detect(text)[0] == "cs"
+    assert langid.loaded()
+    langid.unload()
+    assert not langid.loaded()
+    assert langid.detect(text)[0] == "cs"  # loaded again on demand
+    assert langid.loaded()

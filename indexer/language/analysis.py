@@ -440,14 +440,20 @@ def _index_keys(kind: str, lang: str) -> Callable[[str], tuple[str, ...]]:
         found = get(word)
         if found is None:
             if _index_memo_words[0] >= KEY_CACHE[False]:
-                for each in _index_memo.values():
-                    each.clear()
-                _index_memo_words[0] = 0
+                forget_index_keys()
             found = memo[word] = _keys(kind, lang, word, True)
             _index_memo_words[0] += 1
         return found
 
     return keys_of
+
+
+def forget_index_keys() -> None:
+    """Empty the index-time memo (a writer does before it writes a segment out, when memory
+    peaks; the next segment fills it again)."""
+    for each in _index_memo.values():
+        each.clear()
+    _index_memo_words[0] = 0
 
 
 def index_counts(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str, int]:
@@ -504,5 +510,4 @@ def set_low_memory(enabled: bool, thin: bool = True) -> None:
         lemmas.set_low_memory(enabled, thin)
         web = enabled and thin
         _cached_keys["keys"] = lru_cache(maxsize=KEY_CACHE[web])(_keys)
-        _index_memo.clear()
-        _index_memo_words[0] = 0
+        forget_index_keys()

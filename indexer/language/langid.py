@@ -57,6 +57,19 @@ HAS_LETTER = re.compile(r"[^\W\d_]")
 _factory: list[DetectorFactory] = []
 
 
+def loaded() -> bool:
+    """Whether this process holds the detector's profiles (about 60 MB)."""
+    return bool(_factory)
+
+
+def unload() -> None:
+    """Let the profiles go (the next detection loads them again)."""
+    import langdetect.detector_factory
+
+    _factory.clear()
+    langdetect.detector_factory._factory = None
+
+
 def _detector_factory() -> DetectorFactory:
     if not _factory:
         init_factory()

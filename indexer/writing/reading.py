@@ -121,6 +121,7 @@ def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Itera
     if workers < 2 or len(items) < PARALLEL_FROM:
         yield from map(_read_and_validate, items)
         return
+    had_detector = langid.loaded()
     _share_with_readers()
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
@@ -131,6 +132,8 @@ def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Itera
                 yield from pool.imap(_read_and_validate, window, chunksize=CHUNK)
     finally:
         gc.unfreeze()  # a long-lived watcher must not keep what later builds leave behind
+        if not had_detector:  # loaded only for the readers: the writers' peak is still ahead
+            langid.unload()
 
 
 def _share_with_readers() -> None:

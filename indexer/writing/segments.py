@@ -21,6 +21,8 @@ from array import array
 import numpy as np
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
+from .. import machine
+from ..language import analysis
 from .codec import CompactPositions, field_lengths
 from .schema import KeyedText
 
@@ -43,11 +45,11 @@ class _FieldPostings:
     def __init__(self, positions: bool) -> None:
         self.numbers = _Numbering()
         self.terms = array("I")
-        self.weights = array("f")
+        self.weights = array("H")  # frequencies: 2 bytes each, "f" once one will not fit
         self.doc_numbers = array("I")
         self.doc_ends = array("Q")
         # For the phrase field: each posting's encoded positions end to end, and their ends.
-        self.ends = array("Q") if positions else None
+        self.ends = array("I") if positions else None
         self.values = bytearray() if positions else None
 
     def _ended(self, docnum: int) -> None:
@@ -62,29 +64,34 @@ class _FieldPostings:
         self.terms.extend(map(self.numbers.__getitem__, counts))
         self._ended(docnum)
         found = counts.values()
-        if boost == 1.0:
-            self.weights.extend(found)
-        else:
-            self.weights.extend(n * boost for n in found)
+        self._weigh(found if boost == 1.0 else [n * boost for n in found])
         return sum(found)
+
+    def _weigh(self, weights) -> None:
+        """Appends weights, as 2-byte whole numbers while they are such."""
+        size = len(self.weights)
+        try:
+            self.weights.extend(weights)
+        except (OverflowError, TypeError):  # a fraction, or above 65,535
+            del self.weights[size:]
+            self.weights = array("f", self.weights)
+            self.weights.extend(weights)
 
     def add_positions(self, docnum: int, positions: dict, boost: float, encode) -> int:
         """A document's terms with their positions; returns the field's length."""
         self.terms.extend(map(self.numbers.__getitem__, positions))
         self._ended(docnum)
-        length = 0
+        counts = [len(found) for found in positions.values()]
+        self._weigh(counts if boost == 1.0 else [n * boost for n in counts])
         for found in positions.values():
-            n = len(found)
-            length += n
-            self.weights.append(n * boost)
             self.values += encode(found)
             self.ends.append(len(self.values))
-        return length
+        return sum(counts)
 
     def add_one(self, term, docnum: int, weight: float, value: bytes) -> None:
         self.terms.append(self.numbers[term])
         self._ended(docnum)
-        self.weights.append(weight)
+        self._weigh((int(weight) if float(weight).is_integer() else weight,))
         if self.values is not None:
             self.values += value
             self.ends.append(len(self.values))
@@ -143,12 +150,13 @@ def _write_field(fieldwriter, postings: _FieldPostings, lengths: np.ndarray) -> 
     postings.numbers = postings.terms = None
     docs = postings.docs()[order]
     postings.doc_numbers = postings.doc_ends = None
-    weights = np.frombuffer(postings.weights, dtype=np.float32)[order]
+    kind = np.uint16 if postings.weights.typecode == "H" else np.float32
+    weights = np.frombuffer(postings.weights, dtype=kind)[order].astype(np.float32)
     postings.weights = None
     doc_lengths = lengths[docs] if lengths.size else np.zeros(docs.size, dtype=np.int32)
     ends = begins = data = None
     if postings.values is not None:  # each posting's encoded positions, found by its ends
-        ends = np.frombuffer(postings.ends, dtype=np.uint64).astype(np.int64)
+        ends = np.frombuffer(postings.ends, dtype=np.uint32).astype(np.int64)
         begins = np.concatenate(([0], ends[:-1]))[order]
         ends = ends[order]
         data = memoryview(postings.values)
@@ -221,6 +229,8 @@ class SegmentWriter(WhooshSegmentWriter):
         return postings.add_counts(docnum, field.counts_of(value), boost)
 
     def _flush_segment(self):
+        analysis.forget_index_keys()  # memory peaks while writing: room for the sort
+        machine.give_back_memory()
         self.perdocwriter.close()
         lengths = self.per_document_reader()
         try:
