@@ -183,3 +183,31 @@ def test_catalog_matches_the_code(lang):
     catalog = load(catalog_path(lang), lang)
     problem = differences(f"the {lang} catalog", {key(m) for m in messages(catalog)})
     assert not problem, problem
+
+
+def test_templates_translate_escape_and_follow_a_forced_locale(tmp_path):
+    from flask import g
+    from flask_babel import force_locale
+
+    from library import create_app
+
+    app = create_app({"INDEX_DIR": str(tmp_path / "index"), "DATA_DIR": str(tmp_path / "data")})
+    page = app.jinja_env.from_string(
+        '{{ _("Results for “%(q)s”", q=q) }}|{{ ngettext("%(num)s resource found", '
+        '"%(num)s resources found", n) }}|{{ _("100%% sure") }}'
+    )
+    unescaped = app.jinja_env.from_string(
+        '{% autoescape false %}{{ _("Results for “%(q)s”", q=q) }}{% endautoescape %}'
+    )
+    with app.test_request_context("/cs/search"):
+        g.ui_language = "cs"
+        czech = page.render(q="<b>x</b>", n=3)
+        title, count, literal = czech.split("|")
+        assert "&lt;b&gt;x&lt;/b&gt;" in title and "<b>" not in czech
+        assert title.startswith("Výsledky pro") and count == "Nalezeny 3 materiály"
+        assert literal == "100% sure"  # "%%" reads "%" even without variables
+        assert "<b>x</b>" in unescaped.render(q="<b>x</b>")
+        with force_locale("en"):
+            english = page.render(q="roma", n=1)
+            assert english == "Results for “roma”|1 resource found|100% sure"
+        assert page.render(q="<b>x</b>", n=3) == czech  # back to the request's language
