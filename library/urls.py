@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 
 from . import i18n
 
@@ -20,15 +20,18 @@ _cache: dict[tuple, str] = {}
 _lock = threading.Lock()
 
 
+def _request_key() -> tuple:
+    """What the addresses of this request depend on besides endpoint and values (worked out
+    once per request: a results page asks for some fifty addresses)."""
+    found = g.get("_url_key")
+    if found is None or found[2] != i18n.ui_language():
+        found = g._url_key = (request.host_url, request.script_root, i18n.ui_language())
+    return found
+
+
 def cached_url_for(endpoint: str, **values) -> str:
     try:
-        key = (
-            request.host_url,
-            request.script_root,
-            i18n.ui_language(),
-            endpoint,
-            tuple(sorted(values.items())),
-        )
+        key = (*_request_key(), endpoint, tuple(sorted(values.items())))
         hash(key)
     except TypeError:
         return url_for(endpoint, **values)

@@ -188,3 +188,25 @@ def test_every_page_in_every_language_offers_the_language_switch(client, path):
     html = client.get(path).get_data(as_text=True)
     for lang in ("en", "bg", "el"):
         assert f'href="/{lang}/{path[4:]}" hreflang="{lang}"' in html, lang
+
+
+def test_facet_values_are_escaped_and_mark_the_selected_one(app):
+    from library.pages.fragments import facet_values
+    from library.pages.presenter import FacetValue
+
+    values = [
+        FacetValue("x", '<script>alert("a")</script>', 3, False, '/en/search?q="&theme=x'),
+        FacetValue("housing", "Bydlení", 12, True, "/cs/search?q=roma"),
+    ]
+    with app.test_request_context("/cs/search"):
+        from flask import g
+
+        g.ui_language = "cs"
+        html = str(facet_values(values))
+    first, second = html.split("</li>")[:2]
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;a&#34;)&lt;/script&gt;" in first
+    assert 'href="/en/search?q=&#34;&amp;theme=x"' in first and "aria-current" not in first
+    assert '<span class="count">3</span>' in first
+    assert 'aria-current="true" class="selected"' in second
+    assert '<span class="visually-hidden">Zrušit filtr: </span>' in second
+    assert html.count("<li>") == 2

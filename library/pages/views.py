@@ -16,7 +16,7 @@ from ..models import FACETS, SearchRequest
 from ..params import search_request
 from ..search import facet_label
 from ..search_ext import service
-from . import presenter
+from . import fragments, presenter
 
 bp = i18n.prefixed(Blueprint("pages", __name__, url_prefix="/<ui>"))
 root = Blueprint("root", __name__)
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(root)
     app.context_processor(_page_context)
     app.add_template_filter(source_host)
+    app.add_template_global(fragments.facet_values)
 
 
 def source_host(url: str) -> str:
