@@ -14,6 +14,7 @@ from ..language import analysis
 from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from ..source.markup import MARKUP_VERSION
 from .codec import CompactPositions, Counts
+from .codec import LibraryCodec as LibraryCodec  # named here by indexes before version 8
 
 SCHEMA_VERSION = "8"
 FACETS = (
