@@ -530,31 +530,45 @@ def print_error_examples(examples: list[str]) -> None:
 # --- g. FTS5 peer ---------------------------------------------------------------------------------
 
 
-def fts5_peer(ws: Workspace, args) -> tuple[dict | None, ProcessRun]:
-    progress("SQLite FTS5 peer")
-    command = [PYTHON, "-m", "tests.benchmarks.fts5", "--content", str(ws.content)]
-    command += ["--db", str(ws.root / "fts5.sqlite"), "--runs", str(args.runs)]
-    run = run_measured([*command, "--passes", str(args.passes)])
+def run_peer(label: str, command: list[str]) -> tuple[dict | None, ProcessRun]:
+    """Run a peer as its own process; (its JSON report or None, the measured run)."""
+    progress(label)
+    run = run_measured(command)
     try:
         return json.loads(run.last_line), run
     except ValueError:
         return None, run
 
 
-def print_fts5(result: dict | None, run: ProcessRun) -> None:
-    say("g. SQLite FTS5 peer — python -m tests.benchmarks.fts5 (own process, in-process queries)")
+def print_peer_build(title: str, result: dict | None, run: ProcessRun, size_label: str) -> bool:
+    """The heading and build lines every peer prints; False (after its output) if it failed."""
+    say(title)
     if result is None:
         say(f"   FAILED (exit {run.returncode}); last lines of its output:")
         for line in run.output.strip().splitlines()[-10:]:
             say(f"     | {line}")
-        return
+        return False
     say(
         f"   build              {result['build_seconds']:.1f} s for {result['documents']} "
         f"documents ({result['skipped']} files skipped) = "
         f"{result['documents'] / result['build_seconds']:.0f} documents/s "
         f"(reading and parsing {result['read_seconds']:.1f} s)"
     )
-    say(f"   database on disk   {mb(result['size_bytes'])}")
+    say(f"   {size_label:19}{mb(result['size_bytes'])}")
+    return True
+
+
+def fts5_peer(ws: Workspace, args) -> tuple[dict | None, ProcessRun]:
+    command = [PYTHON, "-m", "tests.benchmarks.fts5", "--content", str(ws.content)]
+    command += ["--db", str(ws.root / "fts5.sqlite"), "--runs", str(args.runs)]
+    return run_peer("SQLite FTS5 peer", [*command, "--passes", str(args.passes)])
+
+
+def print_fts5(result: dict | None, run: ProcessRun) -> None:
+    title = "g. SQLite FTS5 peer — python -m tests.benchmarks.fts5 (own process, "
+    title += "in-process queries)"
+    if not print_peer_build(title, result, run, "database on disk"):
+        return
     say(
         f"   peak memory        RSS {mb_kb(run.peak_rss_kb)}, PSS {mb_kb(run.peak_pss_kb)} "
         "(the whole process: build, then queries)"
@@ -574,30 +588,14 @@ def print_fts5(result: dict | None, run: ProcessRun) -> None:
 
 
 def whoosh_peer(ws: Workspace) -> tuple[dict | None, ProcessRun]:
-    progress("plain Whoosh peer")
     command = [PYTHON, "-m", "tests.benchmarks.plainwhoosh", "--content", str(ws.content)]
-    run = run_measured([*command, "--index", str(ws.root / "plain-whoosh")])
-    try:
-        return json.loads(run.last_line), run
-    except ValueError:
-        return None, run
+    return run_peer("plain Whoosh peer", [*command, "--index", str(ws.root / "plain-whoosh")])
 
 
 def print_whoosh(result: dict | None, run: ProcessRun) -> None:
-    say("h. plain Whoosh peer — python -m tests.benchmarks.plainwhoosh (own process, one core)")
-    if result is None:
-        say(f"   FAILED (exit {run.returncode}); last lines of its output:")
-        for line in run.output.strip().splitlines()[-10:]:
-            say(f"     | {line}")
-        return
-    say(
-        f"   build              {result['build_seconds']:.1f} s for {result['documents']} "
-        f"documents ({result['skipped']} files skipped) = "
-        f"{result['documents'] / result['build_seconds']:.0f} documents/s "
-        f"(reading and parsing {result['read_seconds']:.1f} s)"
-    )
-    say(f"   index on disk      {mb(result['size_bytes'])}")
-    say(f"   peak memory        RSS {mb_kb(run.peak_rss_kb)}, PSS {mb_kb(run.peak_pss_kb)}")
+    title = "h. plain Whoosh peer — python -m tests.benchmarks.plainwhoosh (own process, one core)"
+    if print_peer_build(title, result, run, "index on disk"):
+        say(f"   peak memory        RSS {mb_kb(run.peak_rss_kb)}, PSS {mb_kb(run.peak_pss_kb)}")
 
 
 # --- final table ----------------------------------------------------------------------------------
