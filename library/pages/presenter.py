@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import g, url_for
@@ -121,8 +122,14 @@ def facet_groups(
 def _added(base: str, prefix: str, facet: str, value: str) -> str:
     """The address with one more filter value (the common case, built without re-encoding
     the rest of the query for every value of every facet)."""
-    pair = urlencode([(facet, value)], safe=QUERY_SAFE)
+    pair = _pair(facet, value)
     return f"{base}?{prefix}&{pair}" if prefix else f"{base}?{pair}"
+
+
+@lru_cache(maxsize=8192)
+def _pair(facet: str, value: str) -> str:
+    """``facet=value`` encoded for a query string (the same few hundred on every page)."""
+    return urlencode([(facet, value)], safe=QUERY_SAFE)
 
 
 def page_links(page: SearchPage, args: MultiDict, endpoint: str, values: dict) -> list[Link]:
