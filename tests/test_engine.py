@@ -4,6 +4,8 @@ segments written by worker processes, and the manifest of incremental builds."""
 
 from __future__ import annotations
 
+import io
+import multiprocessing
 import os
 import random
 import shutil
@@ -430,3 +432,75 @@ def test_pool_keeps_whole_weights_in_two_bytes_until_one_does_not_fit():
     assert postings.weights.typecode == "f"
     assert list(postings.weights) == [3, 1, 2, 70_000, 3.0, 1.0]
     assert postings.docs().tolist() == [0, 0, 1, 1, 2, 2]
+
+
+def _read_everything(leaves, expected, rounds: int, seed: int) -> None:
+    """A forked child: read every term's postings again and again through the files the parent
+    opened; exit 1 at the first one that differs from what the parent read."""
+    try:
+        keys = list(expected)
+        rng = random.Random(seed)
+        for _ in range(rounds):
+            rng.shuffle(keys)
+            for number, term in keys:
+                read = postings.read_postings(leaves[number], "body", term)
+                if read is None or read[0].tolist() != expected[number, term]:
+                    os._exit(1)
+    except Exception:
+        os._exit(2)
+    os._exit(0)
+
+
+def _forked_reads_agree(folder: Path, opener) -> list:
+    reader = opener(str(folder)).reader()  # opened once, as python app.py does before forking
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    expected = {
+        (number, term): postings.read_postings(leaf, "body", term)[0].tolist()
+        for number, leaf in enumerate(leaves)
+        for term in leaf.lexicon("body")
+    }
+    context = multiprocessing.get_context("fork")
+    children = [
+        context.Process(target=_read_everything, args=(leaves, expected, 3, seed))
+        for seed in range(3)
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(120)
+    return [child.exitcode for child in children]
+
+
+def test_processes_forked_after_opening_the_index_read_their_own_postings(tmp_path):
+    from library.search.storage import open_index
+
+    rng = random.Random(8)
+    vocabulary = [f"w{n}" for n in range(3000)]
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(phrase=False)))
+    writer = ix.writer(codec=codec())
+    for _ in range(3000):
+        writer.add_document(body=" ".join(rng.choices(vocabulary, k=60)))
+    writer.commit()
+    assert _forked_reads_agree(tmp_path, open_index) == [0, 0, 0]
+
+
+@pytest.mark.parametrize("kind", ["positioned", "plain"])
+def test_a_forked_child_cannot_move_the_parents_read_position(tmp_path, kind):
+    from library.search.storage import PositionedFile
+
+    path = tmp_path / "data"
+    path.write_bytes(bytes(range(256)) * 16)
+    raw = PositionedFile(str(path)) if kind == "positioned" else io.FileIO(str(path), "r")
+    assert raw.read(10) == bytes(range(10))
+    pid = os.fork()
+    if pid == 0:  # the child reads elsewhere through the same open file
+        raw.seek(1000)
+        raw.read(10)
+        os._exit(0)
+    os.waitpid(pid, 0)
+    following = raw.read(10)
+    raw.close()
+    if kind == "positioned":
+        assert following == bytes(range(10, 20))
+    else:  # what a plain file does: the child moved the offset both processes share
+        assert following == bytes((1010 + n) % 256 for n in range(10))

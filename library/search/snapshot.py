@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
-from . import postings
+from . import postings, storage
 
 K1 = 1.2
 B = 0.75
@@ -114,7 +113,7 @@ class Snapshot:
     def __init__(self, generation: Path) -> None:
         self.generation = generation
         self.lock = threading.RLock()
-        self.ix = whoosh_index.open_dir(str(generation))
+        self.ix = storage.open_index(str(generation))  # safe across forked processes
         self.searcher = self.ix.searcher()
         # Threads may still be answering from a replaced snapshot, so it is never closed while
         # referenced; its files close when the last reference goes.
