@@ -29,7 +29,7 @@ def test_indexer_never_imports_the_web_side(path):
 
 @pytest.mark.parametrize("path", sorted((ROOT / "library").rglob("*.py")), ids=lambda p: p.name)
 def test_only_search_module_imports_whoosh(path):
-    if path.parent.name == "search" and path.name in ("postings.py", "snapshot.py"):
+    if path.parent.name == "search" and path.name in ("postings.py", "storage.py"):
         assert "whoosh" in imported_modules(path)
     else:
         assert "whoosh" not in imported_modules(path)

@@ -21,7 +21,10 @@ It prints, clearly labelled:
   g. the FTS5 peer: build, size, memory and in-process latency of the same query mix;
   h. the plain Whoosh peer: the same files built by Whoosh as its documentation shows, in one
      process (plainwhoosh.py): build time, size, memory;
-and a final table "project vs FTS5 and plain Whoosh" with the ratios the goals are set in.
+and a final table "project vs FTS5 and plain Whoosh" with the ratios the goals are set in;
+with --combined, the combined run of combined.py (a full rebuild while the server answers 8
+clients, the two process trees' memory summed), with a small server's settings and this
+machine's.
 --runs K repeats d and e (and the peer's latency) K times and prints medians with the min-max
 spread. --keep DIR keeps the corpus and the index in DIR and reuses them when they match, so a
 100,000-file library is generated and built once.
@@ -723,6 +726,12 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--skip-fts", action="store_true", help="do not run the SQLite FTS5 peer")
     top.add_argument("--skip-whoosh", action="store_true", help="do not run the Whoosh peer")
     top.add_argument(
+        "--combined",
+        action="store_true",
+        help="then rebuild the library while the server answers 8 clients (tests.benchmarks."
+        "combined), with a small server's settings and with this machine's",
+    )
+    top.add_argument(
         "--server-env", action="append", default=[], metavar="KEY=VALUE", help="server env"
     )
     top.add_argument("--seed", type=int, default=7)
@@ -767,8 +776,17 @@ def benchmark(args, stack: contextlib.ExitStack) -> bool:
     if not args.skip_fts or not args.skip_whoosh:
         say()
         print_comparison(build, figures, fts, fts_run, plain, plain_run)
+    combined_ok = True
+    if args.combined and build["ok"]:
+        from . import combined  # it builds on this module's Server and Workspace
+
+        for extra in ([], ["--defaults"]):  # a small server's settings, then this machine's
+            say()
+            arguments = ["--keep", str(ws.root), "--clients", str(LOAD_LEVELS[0]), *extra]
+            combined_ok = combined.main(arguments) == 0 and combined_ok
     return (
-        build["ok"]
+        combined_ok
+        and build["ok"]
         and all(build_ok(run) for _, run in incremental)
         and figures.ready_seconds is not None
         and (args.skip_fts or fts is not None)
