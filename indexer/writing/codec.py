@@ -170,10 +170,6 @@ class PositionLists:
         gaps = [varints(g) for _, g in blocks]
         return cls(np.concatenate(counts), np.concatenate(gaps))
 
-    @classmethod
-    def of_values(cls, values) -> PositionLists:
-        return cls.of_blocks([join_postings(values)]) if values else cls.of_blocks([(b"", b"")])
-
     def __getitem__(self, posting: int) -> list[int]:
         end = int(self._ends[posting])
         start = int(self._ends[posting - 1]) if posting else 0
@@ -276,26 +272,29 @@ class _Lengths:
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         found = self._fields.get(fieldname)
         if found is None:
-            found = self._fields[fieldname] = self._load(fieldname)
+            found = self._fields[fieldname] = length_codes(self._reader, fieldname).tolist()
         code = found[docnum] if docnum < len(found) else 0
         return byte_to_length(code) if code else default
 
-    def _load(self, fieldname: str) -> list[int]:
-        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return []
-        return list(column._dbfile.get(column._basepos, column._count))
+
+# The length each one-byte code stands for (0: the document has none).
+_LENGTH_OF_CODE = np.array([byte_to_length(code) if code else 0 for code in range(256)], np.int32)
+
+
+def length_codes(reader: W3PerDocReader, fieldname: str) -> np.ndarray:
+    """Each document's one-byte length code in fieldname (W3 quantises field lengths to a
+    byte), from a segment's per-document reader; as many as the column holds (none when the
+    field has no column), which may be fewer than the segment's documents."""
+    column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None or not column._count:
+        return np.zeros(0, dtype=np.uint8)
+    return np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
 
 
 def field_lengths(reader: W3PerDocReader, fieldname: str) -> np.ndarray:
     """Each document's length in fieldname as the scorer sees it (the one-byte code decoded;
     0 where the document has none), from a segment's per-document reader."""
-    column = reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:
-        return np.zeros(0, dtype=np.int32)
-    codes = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-    table = np.array([byte_to_length(code) if code else 0 for code in range(256)], np.int32)
-    return table[codes]
+    return _LENGTH_OF_CODE[length_codes(reader, fieldname)]
 
 
 def codec() -> W3Codec:

@@ -11,11 +11,11 @@ with Whoosh's own matchers.
 from __future__ import annotations
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.writing.codec import CompactPositions, PositionLists
+from indexer.writing.codec import CompactPositions, PositionLists, length_codes
 
 # Whoosh stores a field's length per document as one byte; this is the length each byte means.
 BYTE_TO_LENGTH = np.array(_length_byte_cache[:256], dtype=np.float32)
@@ -95,15 +95,9 @@ def field_lengths(segment, fieldname: str) -> np.ndarray:
     """Each document's length in fieldname, as Whoosh's scorer sees it (one-byte quantised;
     1 where the field is empty, like ``doc_field_length(..., default=1)``)."""
     count = segment.doc_count_all()
-    perdoc = segment._perdoc
-    lenfield = _lenfield(fieldname)
     codes = np.zeros(count, dtype=np.uint8)
-    if perdoc.has_column(lenfield):
-        column = perdoc._cached_reader(lenfield, LENGTHS_COLUMN)
-        stored = min(column._count, count)
-        if stored:
-            raw = column._dbfile.get(column._basepos, stored)
-            codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
+    stored = length_codes(segment._perdoc, fieldname)[:count]
+    codes[: stored.size] = stored
     lengths = BYTE_TO_LENGTH[codes]
     lengths[codes == 0] = 1.0
     return lengths
