@@ -130,15 +130,14 @@ def _fewer_arenas() -> None:
     0 leaves glibc's choice) caps them; what is free is given back before forking."""
     value = os.environ.get("LIBRARY_MALLOC_ARENAS", "")
     arenas = int(value) if value.isdigit() else 2  # 0: glibc's own choice
-    try:
-        import ctypes
+    if arenas:
+        try:
+            import ctypes
 
-        libc = ctypes.CDLL(None)
-        if arenas:
-            libc.mallopt(M_ARENA_MAX, arenas)
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to tune
+            ctypes.CDLL(None).mallopt(M_ARENA_MAX, arenas)
+        except (OSError, AttributeError):
+            pass  # not glibc: nothing to tune
+    machine.give_back_memory()
 
 
 def _logging(json_lines: bool) -> None:

@@ -35,8 +35,9 @@ def processes() -> int:
 
 
 def give_back_memory() -> None:
-    """Ask glibc to return freed heap memory to the system (a writer does after emptying its
-    caches, before the peak of writing a segment); nothing elsewhere."""
+    """Ask glibc to return freed heap memory to the system (a build's writer after emptying
+    its caches, before the peak of writing a segment; ``python app.py`` before forking);
+    nothing where the C library is not glibc."""
     try:
         import ctypes
 
