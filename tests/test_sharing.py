@@ -438,21 +438,26 @@ def test_contact_details_are_published_only_with_consent(share, share_app):
 # -- an unusable data folder -----------------------------------------------------------------
 
 
+def _search_only_client(built_index, fixture_content, data_dir, database_url: str = ""):
+    """A test client of the built index, with sharing's data where it may not work."""
+    index_dir, _ = built_index
+    settings = {
+        "TESTING": True,
+        "INDEX_DIR": str(index_dir),
+        "CONTENT_DIR": str(fixture_content),
+        "DATA_DIR": str(data_dir),
+    }
+    if database_url:
+        settings["DATABASE_URL"] = database_url
+    return create_app(settings).test_client()
+
+
 def test_search_works_and_sharing_says_unavailable_without_a_database(
     tmp_path, built_index, fixture_content
 ):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
-    index_dir, _ = built_index
-    app = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(index_dir),
-            "CONTENT_DIR": str(fixture_content),
-            "DATA_DIR": str(blocker / "data"),
-        }
-    )
-    client = app.test_client()
+    client = _search_only_client(built_index, fixture_content, blocker / "data")
     assert client.get("/en/search?q=roma").status_code == 200
     assert client.get("/en/").status_code == 200
     response = client.get("/en/share")
@@ -469,17 +474,7 @@ def test_search_works_and_sharing_says_unavailable_without_a_database(
 def test_a_database_address_that_cannot_be_used_turns_sharing_off_not_search(
     tmp_path, built_index, fixture_content, url, caplog
 ):
-    index_dir, _ = built_index
-    app = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(index_dir),
-            "CONTENT_DIR": str(fixture_content),
-            "DATA_DIR": str(tmp_path / "data"),
-            "DATABASE_URL": url,
-        }
-    )
-    client = app.test_client()
+    client = _search_only_client(built_index, fixture_content, tmp_path / "data", url)
     assert client.get("/en/search?q=roma").status_code == 200
     assert client.get("/en/share").status_code == 503
     assert client.get("/editor/login").status_code == 503
