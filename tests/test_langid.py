@@ -103,3 +103,22 @@ def test_detector_profiles_can_be_let_go_and_come_back():
     assert not langid.loaded()
     assert langid.detect(text)[0] == "cs"  # loaded again on demand
     assert langid.loaded()
+
+
+def test_known_languages_match_the_loaded_profiles_without_loading_them():
+    langid.unload()
+    known = langid.known_languages()
+    assert not langid.loaded()  # read from the profile files' names alone
+    langid.load()
+    loaded = {code.split("-")[0] for code in langid._detector_factory().get_lang_list()}
+    assert known == loaded
+    assert {"cs", "sk", "bg", "ro", "hu", "el"} <= known
+    assert "rom" not in known  # Romani: nothing for the detector to contradict
+
+
+def test_a_text_in_a_language_without_function_words_is_still_checked():
+    langid.unload()
+    dutch = "De gemeente opende een buurthuis voor Roma-gezinnen en hun kinderen in de wijk."
+    warning = langid.looks_wrong("en", dutch)
+    assert warning is not None and "'nl'" in warning
+    assert langid.loaded()  # a real check needed the detector

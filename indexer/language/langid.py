@@ -21,10 +21,12 @@ Rules, applied to langdetect's probabilities:
 
 from __future__ import annotations
 
+import os
 import re
+from functools import cache
 
 from langdetect import DetectorFactory
-from langdetect.detector_factory import init_factory
+from langdetect.detector_factory import PROFILES_DIRECTORY, init_factory
 from langdetect.lang_detect_exception import LangDetectException
 
 from . import stopwords
@@ -60,6 +62,11 @@ _factory: list[DetectorFactory] = []
 def loaded() -> bool:
     """Whether this process holds the detector's profiles (about 60 MB)."""
     return bool(_factory)
+
+
+def load() -> None:
+    """Load the profiles now (say, before forking processes that will share them)."""
+    _detector_factory()
 
 
 def unload() -> None:
@@ -126,9 +133,12 @@ def detect(
     return best, round(min(probs[best], 1.0), 4)
 
 
+@cache
 def known_languages() -> frozenset[str]:
-    """The codes ``detect`` can return."""
-    return frozenset(code.split("-")[0] for code in _detector_factory().get_lang_list())
+    """The codes ``detect`` can return, from the names of its profile files (one a language,
+    named by its code), without loading the profiles (a third of a second)."""
+    names = (name for name in os.listdir(PROFILES_DIRECTORY) if not name.startswith("."))
+    return frozenset(name.split("-")[0] for name in names)
 
 
 _WORDS = re.compile(r"[^\W\d_]+")

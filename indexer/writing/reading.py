@@ -140,7 +140,7 @@ def _share_with_readers() -> None:
     """Load the language detector's profiles here, before the readers are forked, and keep
     the collector off everything made so far (until the readers are done): the readers then
     share those pages instead of each loading and copying its own."""
-    langid.known_languages()
+    langid.load()
     gc.collect()
     gc.freeze()
 
