@@ -17,7 +17,10 @@ from pathlib import Path
 from .contract.profiles import is_profile_path
 from .source.readers import is_content_path
 
-QUIET_SECONDS = 0.15  # a save often comes as several events: wait this long for the last one
+# A save often comes as several events (write, close; or a new file renamed over the old),
+# all within a few milliseconds: wait this long for the last one. A build that still catches
+# a file half-written reports it and keeps its last good version until the next event's build.
+QUIET_SECONDS = 0.05
 LONGEST_WAIT = 0.6  # but never longer than this after the first
 VOCABULARY_SUFFIXES = (".yml", ".yaml")
 

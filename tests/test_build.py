@@ -352,3 +352,56 @@ def test_a_small_server_builds_and_serves_with_one_process(monkeypatch):
     assert writer.segment_size() == writer.SMALL_SEGMENT_DOCS  # a smaller pool per worker
     monkeypatch.setenv("LIBRARY_SEGMENT_DOCS", "500")
     assert writer.segment_size() == 500
+
+
+def test_the_manifest_kept_in_memory_is_what_a_fresh_read_finds(content_copy, tmp_path):
+    """A process that builds again and again keeps the manifest it wrote; another process's
+    build (here: the manifest replaced on disk) is noticed, never served stale."""
+    from indexer.writing import manifest
+
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    edited = content_copy / "good" / "iskola.hu.md"
+    edited.write_text(edited.read_text("utf-8") + "\nÚj mondat.\n", "utf-8")
+    build(content_copy, index_dir, changed=["good/iskola.hu.md"], **QUIET)
+    generation = store.current_generation(index_dir)
+    held = manifest.load(generation)
+    held["good/iskola.hu.md"] = None  # a caller changes its copy, never the kept one
+    manifest._held.clear()
+    read = manifest.load(generation)
+    assert read["good/iskola.hu.md"].sha == manifest.load(generation)["good/iskola.hu.md"].sha
+    assert manifest.load(generation) == read  # kept again after the read from disk
+    stale = dict(read)
+    stale.pop("good/iskola.hu.md")
+    # Another process rewrites the manifest: the kept copy no longer matches the files.
+    manifest._hold(generation, manifest.toc_generation(generation), stale)
+    store.write_bytes(generation / manifest.DELTA_FILE, b"")  # a new file, a new identity
+    assert "good/iskola.hu.md" in manifest.load(generation)
+
+
+def test_an_update_syncs_only_the_files_it_wrote(content_copy, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    generation = store.current_generation(index_dir)
+    old = time.time() - 3600  # the full build's files, long on disk
+    for path in generation.iterdir():
+        os.utime(path, (old, old))
+    before = set(os.listdir(generation))
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        synced.append(os.path.basename(name))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    edited = content_copy / "good" / "iskola.hu.md"
+    edited.write_text(edited.read_text("utf-8") + "\nÚj mondat.\n", "utf-8")
+    report = build(content_copy, index_dir, **QUIET)
+    assert report.changed == 1
+    new = set(os.listdir(generation)) - before
+    assert new and new <= set(synced) | {"MAIN_WRITELOCK"}  # every new segment file synced
+    untouched = {n for n in before & set(os.listdir(generation)) if n not in synced}
+    assert len(untouched) > len(before) // 2  # the old segments were left alone
+    assert any(n.startswith(".meta.json.") for n in synced)  # the commit mark, written last

@@ -31,6 +31,9 @@ DELTA_LIMIT = 2000
 VERSION = 6
 PART = "-"
 _bases: dict[str, str] = {}  # generation -> id of the full manifest this process read or wrote
+# generation -> (the manifest files' stats and TOC, entries): a process that builds again and
+# again (the watcher) reads a large library's manifest once, not on every save.
+_held: dict[str, tuple[tuple, dict[str, Entry]]] = {}
 
 
 class Entry(NamedTuple):
@@ -192,6 +195,7 @@ def save(
         if len(updates) <= DELTA_LIMIT:
             delta = {"base": base_id, "toc": toc, "updates": updates}
             store.write_bytes(generation / DELTA_FILE, marshal.dumps(delta))
+            _hold(generation, toc, entries)
             return
     rows = {path: _row(entry) for path, entry in entries.items()}
     full = {"version": VERSION, "id": os.urandom(8).hex(), "toc": toc, "rows": rows}
@@ -201,10 +205,16 @@ def save(
         os.unlink(generation / DELTA_FILE)
     except FileNotFoundError:
         pass
+    _hold(generation, toc, entries)
 
 
 def load(generation: Path) -> dict[str, Entry]:
-    """path -> Entry for every file the index in generation describes."""
+    """path -> Entry for every file the index in generation describes (a new dict: callers
+    change it)."""
+    held = _held.get(str(generation))
+    if held is not None and held[0] == _state(generation):
+        return dict(held[1])
+    _held.pop(str(generation), None)
     base = _read(generation / MANIFEST_FILE)
     delta = _read(generation / DELTA_FILE)
     if base and base.get("version") == VERSION:
@@ -220,6 +230,26 @@ def load(generation: Path) -> dict[str, Entry]:
             except (TypeError, ValueError):
                 pass  # damaged: rebuilt below
     return _from_stored_fields(generation)
+
+
+def _state(generation: Path, toc: int | None = None) -> tuple:
+    """What changes whenever another process writes this generation's manifest or commits to
+    its index: the manifest files' identities (every write replaces a file) and the TOC."""
+    found = []
+    for name in (MANIFEST_FILE, DELTA_FILE):
+        try:
+            st = os.stat(generation / name)
+        except FileNotFoundError:
+            found.append(None)
+            continue
+        found.append((st.st_ino, st.st_mtime_ns, st.st_size))
+    return (*found, toc_generation(generation) if toc is None else toc)
+
+
+def _hold(generation: Path, toc: int, entries: dict[str, Entry]) -> None:
+    """Keep what was just written, for the next ``load`` in this process."""
+    _held.clear()  # one generation at a time: an old one's entries are of no further use
+    _held[str(generation)] = (_state(generation, toc), dict(entries))
 
 
 def _applies(delta: dict | None, base_id: str | None) -> bool:

@@ -169,18 +169,29 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_json(path: Path, data: dict) -> None:
+def write_json(path: Path, data: dict, since_ns: int | None = None) -> None:
     """Write a JSON file; a generation's `meta.json` (its commit mark) only once every other
-    file of the generation is on disk."""
+    file of the generation is on disk (those changed since ``since_ns``, see ``sync_tree``)."""
     if path.name == META_FILE:
-        sync_tree(path.parent)
+        sync_tree(path.parent, since_ns)
     write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def sync_tree(folder: Path) -> None:
-    """Flush every file directly in folder, then the folder itself, to disk."""
+# Files modified this long before a build began are taken as synced by the build that wrote
+# them; the margin covers the file system's coarser clock.
+SYNC_MARGIN_NS = 2_000_000_000
+
+
+def sync_tree(folder: Path, since_ns: int | None = None) -> None:
+    """Flush the files directly in folder, then the folder itself, to disk.
+
+    With ``since_ns`` (a wall-clock time in nanoseconds: when an update began), only files
+    modified after it, less SYNC_MARGIN_NS, are flushed: every older file was flushed by the
+    build that wrote it, before that build's commit mark. An update of a large index touches a
+    handful of its thousands of files."""
+    cutoff = None if since_ns is None else since_ns - SYNC_MARGIN_NS
     with os.scandir(folder) as entries:
-        files = [e.path for e in entries if e.is_file(follow_symlinks=False)]
+        files = [e.path for e in entries if e.is_file(follow_symlinks=False) and _since(e, cutoff)]
     for name in files:
         try:
             fd = os.open(name, os.O_RDONLY)
@@ -191,6 +202,15 @@ def sync_tree(folder: Path) -> None:
         finally:
             os.close(fd)
     sync_dir(folder)
+
+
+def _since(entry: os.DirEntry, cutoff: int | None) -> bool:
+    if cutoff is None:
+        return True
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime_ns >= cutoff
+    except FileNotFoundError:
+        return False  # removed meanwhile
 
 
 def sync_dir(folder: Path) -> None:
