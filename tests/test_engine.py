@@ -504,3 +504,33 @@ def test_a_forked_child_cannot_move_the_parents_read_position(tmp_path, kind):
         assert following == bytes(range(10, 20))
     else:  # what a plain file does: the child moved the offset both processes share
         assert following == bytes((1010 + n) % 256 for n in range(10))
+
+
+def test_columns_read_in_one_piece_match_whoosh(synthetic):
+    ix = whoosh_index.open_dir(str(synthetic))
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            values = postings.column_values(leaf, "docid")
+            assert values == list(leaf.column_reader("docid"))
+            assert len(values) == leaf.doc_count_all() and all(isinstance(v, str) for v in values)
+
+
+def test_a_new_snapshot_reads_only_segments_it_has_not_seen(synthetic, monkeypatch):
+    first = Snapshot(synthetic)
+    first_lengths = first.lengths("body").copy()
+    first_themes = first.facet("tag").values
+    read: list[str] = []
+    real = postings.column_values
+
+    def counted(segment, fieldname):
+        read.append(segment._segid)
+        return real(segment, fieldname)
+
+    monkeypatch.setattr(postings, "column_values", counted)
+    second = Snapshot(synthetic)
+    assert read == []  # every segment's resource ids came from the first snapshot's reading
+    assert second.docids == first.docids
+    assert second.resource.tolist() == first.resource.tolist()
+    assert second.resource_ids == list(dict.fromkeys(first.docids))
+    assert np.array_equal(second.lengths("body"), first_lengths)
+    assert second.facet("tag").values == first_themes

@@ -10,8 +10,12 @@ with Whoosh's own matchers.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import FieldType
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
@@ -91,21 +95,48 @@ def _walk(matcher, format_, positions: bool):
     )
 
 
-def field_lengths(segment, fieldname: str) -> np.ndarray:
-    """Each document's length in fieldname, as Whoosh's scorer sees it (one-byte quantised;
-    1 where the field is empty, like ``doc_field_length(..., default=1)``)."""
+def field_length_codes(segment, fieldname: str) -> np.ndarray:
+    """Each document's one-byte length code in fieldname (0 where the field is empty): a
+    quarter of the memory of the lengths themselves, so these are what is kept per segment."""
     count = segment.doc_count_all()
     codes = np.zeros(count, dtype=np.uint8)
     stored = length_codes(segment._perdoc, fieldname)[:count]
     codes[: stored.size] = stored
+    return codes
+
+
+def lengths_of(codes: np.ndarray) -> np.ndarray:
+    """Field lengths as Whoosh's scorer sees them, from their one-byte codes (1 where the field
+    is empty, like ``doc_field_length(..., default=1)``)."""
     lengths = BYTE_TO_LENGTH[codes]
     lengths[codes == 0] = 1.0
     return lengths
 
 
+def field_lengths(segment, fieldname: str) -> np.ndarray:
+    """Each document's length in fieldname, as Whoosh's scorer sees it."""
+    return lengths_of(field_length_codes(segment, fieldname))
+
+
 def column_values(segment, fieldname: str) -> list:
-    """The values of a sortable field's column, one per document (deleted ones included)."""
-    return list(segment.column_reader(fieldname))
+    """The values of a sortable field's column, one per document (deleted ones included).
+
+    A column of variable-length strings (IDs, dates, sort keys) is read in one piece and cut
+    up here: Whoosh's reader seeks and reads once a document, a third of a second for the
+    resource ids of 100,000 documents, paid whenever a new index state is opened."""
+    raw = segment.column_reader(fieldname, translate=False)
+    if not isinstance(raw, VarBytesColumn.Reader):
+        return list(segment.column_reader(fieldname))
+    lengths = raw._lengths
+    data = raw._dbfile.get(raw._basepos, sum(lengths)) if len(lengths) else b""
+    ends = list(itertools.accumulate(lengths))
+    field = segment.schema[fieldname]
+    if type(field).from_column_value is FieldType.from_column_value and (
+        type(field).from_bytes is FieldType.from_bytes
+    ):  # plain UTF-8 text (IDs, dates, sort keys): decoded without a call per value
+        return [data[end - length : end].decode() for end, length in zip(ends, lengths)]  # noqa: B905
+    decode = field.from_column_value
+    return [decode(data[end - length : end]) for end, length in zip(ends, lengths, strict=True)]
 
 
 def deleted(segment) -> np.ndarray:

@@ -79,6 +79,35 @@ def _nbytes(value) -> int:
 _raw = ByteLRU(RAW_CACHE_BYTES)  # (segment id, field, term) -> (ids, weights), process-wide
 
 
+class SegmentCache:
+    """What is read from a segment once and never changes (a segment's files are written
+    once): its columns, field-length codes and facet terms, by segment id, process-wide. Only
+    the segments of the newest snapshot are kept, so it holds one index's worth at most."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, dict[tuple, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, leaf, key: tuple, compute):
+        """compute() for this segment and key, once (the caller holds the snapshot's lock)."""
+        segid = leaf._segid
+        with self._lock:
+            found = self._items.get(segid, {}).get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                self._items.setdefault(segid, {})[key] = found
+        return found
+
+    def keep_only(self, segids: set[str]) -> None:
+        with self._lock:
+            for segid in [s for s in self._items if s not in segids]:
+                del self._items[segid]
+
+
+_segments = SegmentCache()
+
+
 @dataclass
 class FacetTable:
     """The values of one facet and which documents carry them.
@@ -126,17 +155,16 @@ class Snapshot:
         self.live = np.ones(self.size, dtype=bool)
         for leaf, offset in self.leaves:
             self.live[postings.deleted(leaf) + offset] = False
+        _segments.keep_only({leaf._segid for leaf, _ in self.leaves})
         self.docids: list[str] = []
         for leaf, _ in self.leaves:
-            self.docids += postings.column_values(leaf, "docid")
-        self.resource_ids: list[str] = []
-        numbers: dict[str, int] = {}
-        resource = np.empty(self.size, dtype=np.int32)
-        for doc, docid in enumerate(self.docids):
-            if docid not in numbers:
-                numbers[docid] = len(self.resource_ids)
-                self.resource_ids.append(docid)
-            resource[doc] = numbers[docid]
+            self.docids += self._column(leaf, "docid")
+        # Resources numbered in order of their first document.
+        self.resource_ids: list[str] = list(dict.fromkeys(self.docids))
+        numbers = {docid: n for n, docid in enumerate(self.resource_ids)}
+        resource = np.fromiter(
+            map(numbers.__getitem__, self.docids), dtype=np.int32, count=len(self.docids)
+        )
         self.resource = resource
         self.resource_number = numbers
         self.resources = len(self.resource_ids)
@@ -190,7 +218,15 @@ class Snapshot:
             values = []
         else:
             with self.lock:
-                values = sorted({t for leaf, _ in self.leaves for t in leaf.field_terms(name)})
+                values = sorted(
+                    {
+                        term
+                        for leaf, _ in self.leaves
+                        for term in _segments.get(
+                            leaf, ("terms", name), lambda leaf=leaf: list(leaf.field_terms(name))
+                        )
+                    }
+                )
         index = {value: i for i, value in enumerate(values)}
         docs, pair_docs, pair_values = [], [], []
         for i, value in enumerate(values):
@@ -271,20 +307,33 @@ class Snapshot:
                     found = self._kept[name] = compute()
         return found
 
+    def _column(self, leaf, fieldname: str) -> list:
+        with self.lock:
+            return _segments.get(
+                leaf, ("column", fieldname), lambda: postings.column_values(leaf, fieldname)
+            )
+
     def column(self, fieldname: str) -> list:
         """A sortable field's values, one per document (deleted ones included)."""
-        with self.lock:
-            values = []
-            for leaf, _ in self.leaves:
-                values += postings.column_values(leaf, fieldname)
+        values = []
+        for leaf, _ in self.leaves:
+            values += self._column(leaf, fieldname)
         return values
 
     def lengths(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
         if found is None:
             with self.lock:
-                parts = [postings.field_lengths(leaf, fieldname) for leaf, _ in self.leaves]
-            found = np.concatenate(parts) if parts else np.ones(0, np.float32)
+                parts = [
+                    _segments.get(
+                        leaf,
+                        ("lengths", fieldname),
+                        lambda leaf=leaf: postings.field_length_codes(leaf, fieldname),
+                    )
+                    for leaf, _ in self.leaves
+                ]
+            codes = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
+            found = postings.lengths_of(codes)
             self._lengths[fieldname] = found
         return found
 
@@ -314,11 +363,7 @@ class Snapshot:
         """Each document's place in a sort order (0 first); ties keep document order."""
         found = self._ranks.get(sort)
         if found is None:
-            column = SORT_COLUMNS[sort]
-            with self.lock:
-                values = []
-                for leaf, _ in self.leaves:
-                    values += postings.column_values(leaf, column)
+            values = self.column(SORT_COLUMNS[sort])
             keys = np.array(values if values else [""], dtype=str)[: self.size]
             order = np.argsort(keys, kind="stable")
             if sort == "newest":
