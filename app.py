@@ -48,7 +48,7 @@ def start_watcher(app) -> Watcher | None:
     if os.environ.get("LIBRARY_WATCH", "1").lower() in ("0", "false", "no", "off"):
         return None
     from indexer.__main__ import watch
-    from indexer.writing.writer import die_with_parent
+    from indexer.machine import die_with_parent
 
     sys.stdout.flush()
     sys.stderr.flush()

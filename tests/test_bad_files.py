@@ -116,8 +116,8 @@ def test_every_fault_is_named_and_every_good_file_indexed(broken, tmp_path, monk
 
     real_scan = manifest.scan
 
-    def scan(content_dir, known):
-        found = real_scan(content_dir, known)
+    def scan(content_dir, known, rows=None):
+        found = real_scan(content_dir, known, rows)
         (content_dir / "vanishing.md").unlink()  # deleted between the listing and the reading
         return found
 

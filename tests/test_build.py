@@ -405,3 +405,88 @@ def test_an_update_syncs_only_the_files_it_wrote(content_copy, tmp_path, monkeyp
     untouched = {n for n in before & set(os.listdir(generation)) if n not in synced}
     assert len(untouched) > len(before) // 2  # the old segments were left alone
     assert any(n.startswith(".meta.json.") for n in synced)  # the commit mark, written last
+
+
+def test_a_listing_made_by_a_child_process_is_the_folder_s_listing(content_copy, monkeypatch):
+    from indexer.writing import manifest
+
+    monkeypatch.setattr(manifest.threading, "active_count", lambda: 1)  # threads of other tests
+    expected = manifest.listing(content_copy)
+    listed = manifest.BackgroundListing(content_copy)
+    assert listed._pid  # a child did the listing
+    child = listed._pid
+    assert listed.rows() == expected
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # reaped: no process left behind
+    known = {}
+    a, b = (
+        manifest.scan(content_copy, dict(known)),
+        manifest.scan(content_copy, dict(known), expected),
+    )
+    assert (a.files, a.added) == (b.files, b.added) and a.files
+
+
+def test_a_listing_is_never_forked_from_a_threaded_process_and_can_be_abandoned(
+    content_copy, monkeypatch
+):
+    from indexer.writing import manifest
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert manifest.BackgroundListing(content_copy).rows() is None  # the scan lists itself
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(manifest.threading, "active_count", lambda: 1)
+    listed = manifest.BackgroundListing(content_copy)
+    child = listed._pid
+    assert child
+    listed.close()  # a build that fails before it reads the listing
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+
+
+def test_the_command_line_lists_early_only_for_an_update(content_copy, monkeypatch):
+    from indexer.__main__ import early_listing
+    from indexer.writing import manifest
+
+    monkeypatch.setattr(manifest.threading, "active_count", lambda: 1)
+
+    for argv in (["check", "--content", str(content_copy)], ["build", "--full"], []):
+        assert early_listing(argv) is None
+    listed = early_listing(["build", "--content", str(content_copy), "--jobs", "1"])
+    try:
+        assert listed is not None and listed.rows() == manifest.listing(content_copy)
+    finally:
+        listed.close()
+
+
+def test_a_listing_made_while_another_build_held_the_lock_is_not_used(
+    content_copy, tmp_path, monkeypatch
+):
+    from indexer.writing import manifest
+
+    index_dir = tmp_path / "index"
+    build(content_copy, index_dir, **QUIET)
+    monkeypatch.setattr(manifest.threading, "active_count", lambda: 1)
+    stale = manifest.BackgroundListing(content_copy)  # listed before the other build's change
+    monkeypatch.undo()
+    (content_copy / "good" / "fresh.en.md").write_text("---\ntitle: Fresh\n---\nNew.\n", "utf-8")
+    held = threading.Event()
+
+    def other_build() -> None:
+        with store.build_lock(index_dir, 5, lambda _line: None):
+            held.set()
+            time.sleep(0.5)
+
+    holder = threading.Thread(target=other_build)
+    holder.start()
+    held.wait(5)
+    try:
+        report = build(content_copy, index_dir, listed=stale, lock_timeout=30, say=lambda _: None)
+    finally:
+        holder.join()
+    assert report.added == 1  # the new file was seen: the stale listing was set aside
+    assert stale._pid == 0  # and its child reaped

@@ -98,19 +98,33 @@ def build(
     workers: int | None = None,
     progress: Progress | None = None,
     changed: Collection[str] | None = None,
+    listed: manifest.BackgroundListing | None = None,
 ) -> BuildReport:
     """Bring the index in index_dir up to date with content_dir (see the module docstring).
 
     ``workers`` processes read and write in parallel on a large build (default: one per core);
     a small incremental build runs in this process alone. ``changed`` (from a watcher that saw
-    every change) limits an incremental build's look at the folder to those paths.
+    every change) limits an incremental build's look at the folder to those paths. ``listed``:
+    the folder's listing, already started by the caller (a listing made while another build
+    held the lock is not used).
     """
     started = time.monotonic()
     # Exact lemmas at a fraction of the fast mode's memory, so several workers fit (measured).
     analysis.set_low_memory(True, thin=False)
     analysis.set_dictionary_cache(store.cache_dir())
-    with store.build_lock(index_dir, lock_timeout, say):
-        report = _build_locked(content_dir, index_dir, full, _workers(workers), progress, changed)
+    waited: list[str] = []
+
+    def say_waiting(line: str) -> None:
+        waited.append(line)
+        say(line)
+
+    with store.build_lock(index_dir, lock_timeout, say_waiting):
+        if waited and listed is not None:
+            listed.close()  # made before the other build changed things: list again
+            listed = None
+        report = _build_locked(
+            content_dir, index_dir, full, _workers(workers), progress, changed, listed
+        )
     if progress is not None:
         progress.finish()
     if progress is not None:
@@ -142,23 +156,34 @@ def _build_locked(
     workers: int,
     progress: Progress | None,
     changed: Collection[str] | None = None,
+    listed: manifest.BackgroundListing | None = None,
 ) -> BuildReport:
     report = BuildReport(progress=progress)
-    vocab, problems = profiles.load(content_dir, cache=index_dir / store.PROFILES_CACHE)
-    report.problems += problems
-    report.rejected += profiles.rejected_profiles(problems)
-    if profiles.fatal(problems):
-        report.mode = "failed"
-        return report
-    current = store.current_generation(index_dir)
-    print_ = fingerprint(vocab.fingerprint)
-    if current is None or store.read_json(current / store.META_FILE).get("fingerprint") != print_:
-        full = True
-    known = {} if full else manifest.load(current)
-    if full or changed is None:
-        scan = manifest.scan(content_dir, known)
-    else:
-        scan = manifest.scan_paths(content_dir, known, changed)
+    # Listing the folder needs nothing of what follows: a child does it meanwhile.
+    if listed is None and (changed is None or full):
+        listed = manifest.BackgroundListing(content_dir)
+    try:
+        vocab, problems = profiles.load(content_dir, cache=index_dir / store.PROFILES_CACHE)
+        report.problems += problems
+        report.rejected += profiles.rejected_profiles(problems)
+        if profiles.fatal(problems):
+            report.mode = "failed"
+            return report
+        current = store.current_generation(index_dir)
+        print_ = fingerprint(vocab.fingerprint)
+        meta = {} if current is None else store.read_json(current / store.META_FILE)
+        if meta.get("fingerprint") != print_:
+            full = True
+        known = {} if full else manifest.load(current)
+        if listed is not None:
+            scan = manifest.scan(content_dir, known, listed.rows())
+        elif full:
+            scan = manifest.scan(content_dir, known)
+        else:
+            scan = manifest.scan_paths(content_dir, known, changed)
+    finally:
+        if listed is not None:
+            listed.close()
     if not full and len(scan.changed) + len(scan.added) > max(REBUILD_FROM, len(scan.files) // 4):
         full = True  # rewriting everything in parallel beats updating that much in place
     report.files = len(scan.files)

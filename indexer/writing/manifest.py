@@ -16,11 +16,13 @@ from __future__ import annotations
 import marshal
 import os
 import stat
+import threading
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
+from .. import machine
 from ..contract.problems import Problem
 from ..source import readers
 from . import store
@@ -97,20 +99,121 @@ class Scan:
     restamped: list[str] = field(default_factory=list)  # unchanged content, new stat
 
 
-def scan(content_dir: Path, known: dict[str, Entry]) -> Scan:
-    result = Scan(known=known)
-    for relpath, entry in readers.content_files(content_dir):
-        path = entry.path
+class Stat(NamedTuple):
+    """What a scan compares of a file's stat (and its type)."""
+
+    st_size: int
+    st_mtime_ns: int
+    st_ctime_ns: int
+    st_ino: int
+    st_mode: int
+
+
+def listing(content_dir: Path) -> list[tuple[str, tuple | None]]:
+    """(relative path, Stat fields or None when it cannot be stated) of every content file."""
+    rows: list[tuple[str, tuple | None]] = []
+    with machine.collector_paused():
+        for relpath, entry in readers.content_files(content_dir):
+            try:
+                st = entry.stat()
+            except OSError:
+                rows.append((relpath, None))  # reading it will report why
+                continue
+            fields = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode)
+            rows.append((relpath, fields))
+    return rows
+
+
+class BackgroundListing:
+    """The content folder listed and stated by a forked child while this process reads the
+    vocabulary and the manifest: on a library of 100,000 files, each takes a good part of a
+    one-file update, and the machine has a second core. Only from a process with one thread
+    (forking a threaded one is unsafe); ``rows`` is then None and the scan lists the folder
+    itself, as it does when the child fails."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self._pid = 0
+        self._fd = -1
+        if threading.active_count() > 1 or not hasattr(os, "fork"):
+            return
+        read_end, write_end = os.pipe()
         try:
-            st = entry.stat()
+            pid = os.fork()
         except OSError:
-            st = None  # reading it will report why
-        if st is not None and not stat.S_ISREG(st.st_mode):
-            continue
-        result.files.append(relpath)
-        _classify(relpath, path, st, known, result)
-    seen = set(result.files)
-    result.removed = [path for path in known if path not in seen]
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child: list, send, leave without running the parent's exit code
+            code = 1
+            try:
+                os.close(read_end)
+                machine.die_with_parent()
+                data = marshal.dumps(listing(content_dir))
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self._pid, self._fd = pid, read_end
+
+    def rows(self) -> list[tuple[str, tuple | None]] | None:
+        """The child's listing (waiting for it), or None if there is none."""
+        if not self._pid:
+            return None
+        try:
+            with os.fdopen(self._fd, "rb") as pipe:
+                data = pipe.read()
+            self._fd = -1
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = 0
+            with machine.collector_paused():
+                rows = marshal.loads(data) if status == 0 else None
+        except (OSError, EOFError, ValueError, TypeError):
+            rows = None
+        finally:
+            self.close()
+        return rows if isinstance(rows, list) else None
+
+    def close(self) -> None:
+        """Stop waiting for the child (it ends on its next write) and reap it."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        if self._pid:
+            try:
+                os.waitpid(self._pid, 0)
+            except ChildProcessError:
+                pass
+            self._pid = 0
+
+
+def scan(
+    content_dir: Path, known: dict[str, Entry], rows: list[tuple[str, tuple | None]] | None = None
+) -> Scan:
+    """The content folder compared with known; ``rows``: its ``listing``, if already made."""
+    result = Scan(known=known)
+    root = str(content_dir)
+    is_regular = stat.S_ISREG
+    if rows is None:
+        rows = listing(content_dir)
+    files, unchanged, get = result.files, result.unchanged, known.get
+    with machine.collector_paused():
+        for relpath, fields in rows:
+            if fields is not None:
+                if not is_regular(fields[4]):
+                    continue
+                old = get(relpath)
+                # An Entry begins with the same four fields as a listing's row, in that order.
+                if old is not None and old[:4] == fields[:4]:
+                    files.append(relpath)
+                    unchanged.append(relpath)
+                    continue
+            files.append(relpath)
+            st = None if fields is None else Stat(*fields)
+            _classify(relpath, os.path.join(root, relpath), st, known, result)
+        seen = set(result.files)
+        result.removed = [path for path in known if path not in seen]
     return result
 
 
@@ -215,6 +318,11 @@ def load(generation: Path) -> dict[str, Entry]:
     if held is not None and held[0] == _state(generation):
         return dict(held[1])
     _held.pop(str(generation), None)
+    with machine.collector_paused():
+        return _load(generation)
+
+
+def _load(generation: Path) -> dict[str, Entry]:
     base = _read(generation / MANIFEST_FILE)
     delta = _read(generation / DELTA_FILE)
     if base and base.get("version") == VERSION:

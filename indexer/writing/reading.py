@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import machine
 from ..contract import vocabulary
 from ..contract.problems import Problem
 from ..contract.validate import Resource, validate
@@ -21,7 +22,6 @@ from ..source import attaching, readers
 from ..source.attachments import MAX_BYTES, STANDALONE, Unreadable
 from . import manifest
 from .lastgood import LastGood
-from .writer import die_with_parent
 
 _worker_vocab: dict[str, vocabulary.Vocabulary] = {}
 PARALLEL_FROM = 64  # fewer files than this are read in this process: starting workers costs more
@@ -124,7 +124,9 @@ def _read_all(content_dir: Path, paths: list[str], vocab, workers: int) -> Itera
     had_detector = langid.loaded()
     _share_with_readers()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            workers, initializer=machine.die_with_parent
+        ) as pool:
             # A window at a time: readers are quicker than writers and would otherwise pile up
             # every resource of the library in this process's memory.
             for start in range(0, len(items), READ_WINDOW):

@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import queue
 import shutil
-import signal
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -35,7 +34,6 @@ BATCH = 50  # documents per job
 TIERS = (50, 500)  # segments below these many documents are merged by incremental updates
 MERGE_AT = 8  # once there are this many of them in a tier (each update adds one)
 RESULT_TIMEOUT = 3600.0
-PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 
 
 def _segment_writer(ix, codec) -> SegmentWriter:
@@ -48,21 +46,9 @@ def _finish_segment(writer: SegmentWriter):
     return writer._finalize_segment()
 
 
-def die_with_parent() -> None:
-    """Ask Linux to end this worker process when the build that started it dies (a killed
-    build must not leave workers behind, waiting forever on their queues)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # not Linux: the queues' timeouts still end the workers
-
-
 def _work(path: str, codec, segment_docs: int, jobs, results) -> None:
     """A worker process: write every batch it receives into segments, report them."""
-    die_with_parent()
+    machine.die_with_parent()
     try:
         ix = whoosh_index.open_dir(path)
         segments, writer, count = [], None, 0
