@@ -534,3 +534,26 @@ def test_a_new_snapshot_reads_only_segments_it_has_not_seen(synthetic, monkeypat
     assert second.resource_ids == list(dict.fromkeys(first.docids))
     assert np.array_equal(second.lengths("body"), first_lengths)
     assert second.facet("tag").values == first_themes
+
+
+def test_short_blocks_are_stored_raw_and_long_ones_compressed(tmp_path):
+    from indexer.writing.codec import RAW_BLOCK_BYTES
+
+    schema = Schema(id=ID(stored=True), body=TEXT())
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    writer = ix.writer(codec=codec())
+    for n in range(600):
+        writer.add_document(id=str(n), body=f"common common word{n} " + "filler " * (n % 7))
+    writer.commit()
+    with ix.reader() as reader:
+        leaf = next(iter(reader.leaf_readers()))[0]
+        seen = {}
+        for word in ("word3", "common", "filler"):
+            matcher = leaf._terms.matcher("body", word.encode(), leaf.schema["body"].format)
+            matcher._read_data()
+            seen[word] = matcher._compression
+            ids, _, _ = postings.read_postings(leaf, "body", word.encode())
+            assert ids.tolist() == list(leaf.postings("body", word.encode()).all_ids())
+        assert seen["word3"] == 0  # one posting: its pickle is under RAW_BLOCK_BYTES
+        assert seen["common"] > 0 and seen["filler"] > 0  # 512 postings: zlib pays
+    assert RAW_BLOCK_BYTES > 20

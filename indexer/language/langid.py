@@ -145,14 +145,58 @@ _WORDS = re.compile(r"[^\W\d_]+")
 AGREE_WORDS = 3  # function words of the declared language that settle a check without langdetect
 
 
+# The commonest function words of languages the library does not analyse but partners write
+# in (the analysed ones' lists are in ``stopwords``, which search uses too: these serve only to
+# settle a declared language). Close neighbours have lists of their own, so that a Danish text
+# declared Norwegian, say, still goes to the detector: its own language's words outnumber them.
+OTHER_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "nl": "de het een en van in is dat op te zijn met voor niet aan er ook als maar om bij "
+        "dan nog wordt worden werd door uit over naar deze die dit wat hun hij zij ze wij ik "
+        "hebben heeft had was waren kan kunnen zal zullen geen meer welke waar hoe omdat",
+        "sv": "och att det som en ett i på är av för med till den de inte om har var jag han "
+        "hon vi men eller från kan ska sig så när också efter hade vara blir blev detta dessa "
+        "vid hur sina sitt sin",
+        "da": "og at det som en et i på er af for med til den de ikke om har var jeg han hun vi "
+        "men eller fra kan skal sig så når også efter havde være bliver blev denne disse ved "
+        "hvor hvad sine sit sin",
+        "no": "og at det som en et ei i på er av for med til den de ikke om har var jeg han hun "
+        "vi men eller fra kan skal seg så når også etter hadde være blir ble denne disse ved "
+        "hvor hva sine sitt sin",
+        "fi": "ja on ei että se oli ovat kun niin mutta tai myös hän he me minä jos kuin tämä "
+        "nämä joka jotka mikä vain sekä olla ole",
+        "ca": "el la els les i de del en que a per amb un una no és són al com més però o si ha "
+        "va hi aquest aquesta",
+        "mk": "и во на е да се за од со како што или но по кои која кое би не ќе ова тоа тие ние "
+        "јас тој таа има беше биле",
+        "ru": "и в не на что с он как по но к у из за от о же так это для было все она бы мы "
+        "его вы был только я они ее до если или уже",
+        "uk": "і в не на що з він як по але до у із за від про так це для було все вона би ми "
+        "його ви був тільки я вони її або вже та й",
+        "sq": "dhe në të e i që për me një nga është janë do nuk si por ose ka kanë u se ky kjo "
+        "këtë këto ata ajo ai së edhe",
+        "tr": "ve bir bu da de için ile olarak olan gibi daha çok en ama veya ya ne her kadar "
+        "sonra önce ki mi değil var yok göre ancak",
+    }.items()
+}
+_OTHER_BY_WORD: dict[str, tuple[str, ...]] = {}
+for _lang, _words in OTHER_WORDS.items():
+    for _word in _words:
+        _OTHER_BY_WORD[_word] = (*_OTHER_BY_WORD.get(_word, ()), _lang)
+
+
 def function_words_agree(declared: str, text: str) -> bool:
     """True when the sample's function words are most often the declared language's (and there
     are a few): the common case, settled in microseconds instead of a langdetect run."""
-    if declared not in stopwords.STOPWORDS:
+    if declared not in stopwords.STOPWORDS and declared not in OTHER_WORDS:
         return False
     counts: dict[str, int] = {}
+    other = _OTHER_BY_WORD.get
     for word in _WORDS.findall(text[:CHECK_CHARS].lower()):
         for lang in stopwords.stopword_languages(word):
+            counts[lang] = counts.get(lang, 0) + 1
+        for lang in other(word, ()):
             counts[lang] = counts.get(lang, 0) + 1
     mine = counts.get(declared, 0)
     return mine >= AGREE_WORDS and mine >= max(counts.values())

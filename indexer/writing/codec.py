@@ -15,12 +15,15 @@ reads it back from disk for every posting, which was a tenth of a build.
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from collections import defaultdict
 from itertools import repeat
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
     W3Codec,
     W3FieldWriter,
     W3LeafMatcher,
@@ -29,11 +32,15 @@ from whoosh.codec.whoosh3 import (
     _lenfield,
 )
 from whoosh.formats import Format, Positions, tokens
-from whoosh.util.numeric import byte_to_length
+from whoosh.system import pack_int
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 # Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
 # fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
 BLOCK_POSTINGS = 512
+# A block's pickle shorter than this is stored as it is: zlib's own header and checksum take
+# what it could save (W3 meant to skip small blocks and compresses every one).
+RAW_BLOCK_BYTES = 64
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -204,7 +211,39 @@ class LibraryCodec(W3Codec):
 
 class PostingsWriter(W3PostingsWriter):
     """W3's postings writer with whole-number weights, CompactPositions blocks and
-    ``add_many``."""
+    ``add_many``; it counts where it writes instead of asking the file twice a term."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._at: int | None = None  # the file's position: told once, then counted
+
+    def _position(self) -> int:
+        if self._at is None:
+            self._at = self._postfile.tell()
+        return self._at
+
+    def start_postings(self, format_, terminfo) -> None:
+        """W3's, with the counted position."""
+        if self._terminfo:
+            raise RuntimeError("Called start in a term")
+        self._format = format_
+        self._blockcount = 0
+        self._new_block()
+        self._terminfo = terminfo
+        self._startoffset = self._position()
+
+    def finish_postings(self):
+        """W3's, with the counted position."""
+        terminfo = self._terminfo
+        if not self.written() and len(self) < self._inlinelimit:
+            terminfo.add_block(self)
+            terminfo.set_inline(self._ids, self._weights, self._values)
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            terminfo.set_extent(self._startoffset, self._position() - self._startoffset)
+        self._terminfo = None
+        return terminfo
 
     def add_many(self, ids: np.ndarray, weights: np.ndarray, values, lengths: np.ndarray) -> None:
         """A term's postings at once, as W3's ``add_posting`` one by one would leave them: full
@@ -230,6 +269,37 @@ class PostingsWriter(W3PostingsWriter):
                 self._minlength = low if self._minlength is None else min(self._minlength, low)
                 self._maxlength = max(self._maxlength, high)
             self._maxweight = max(self._maxweight, float(block_weights.max()))
+
+    def _write_block(self, last: bool = False) -> None:
+        """W3's block (same layout, same reader) in one write; the pickle compressed only when
+        it is long enough and the compressed form is shorter (the block says which)."""
+        self._terminfo.add_block(self)
+        data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        comp = 0
+        if self._compression and len(data) >= RAW_BLOCK_BYTES:
+            packed = zlib.compress(data, self._compression)
+            if len(packed) < len(data):
+                data, comp = packed, self._compression
+        ids = self._ids
+        info = pickle.dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        length = len(info) + len(data)
+        head = WHOOSH3_HEADER_MAGIC if not self._blockcount else b""
+        block = b"".join((head, pack_int(-length if last else length), info, data))
+        at = self._position()
+        self._postfile.write(block)
+        self._at = at + len(block)
+        self._blockcount += 1
+        self._new_block()
 
     def _mini_weights(self):
         weights = super()._mini_weights()
