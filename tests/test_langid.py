@@ -122,3 +122,14 @@ def test_a_text_in_a_language_without_function_words_is_still_checked():
     warning = langid.looks_wrong("en", dutch)
     assert warning is not None and "'nl'" in warning
     assert langid.loaded()  # a real check needed the detector
+
+
+def test_function_words_of_unanalysed_languages_settle_them_without_the_detector():
+    swedish = "Kommunen har öppnat ett nytt center för romska familjer och det är en plats som"
+    assert langid.function_words_agree("sv", swedish)
+    danish = "Kommunen har åbnet et nyt center for romaer, og det er af stor betydning for dem"
+    assert not langid.function_words_agree("no", danish)  # Danish words outnumber: detector
+    assert langid.function_words_agree("da", danish)
+    turkish = "Belediye Roman aileler için bir merkez açtı ve bu merkez çok daha iyi hizmet veriyor"
+    assert langid.function_words_agree("tr", turkish)
+    assert not langid.function_words_agree("en", turkish)
