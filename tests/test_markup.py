@@ -65,3 +65,33 @@ def test_one_renderer_per_thread_carries_nothing_from_one_document_to_the_next()
     assert 'class="footnote"' in first and 'id="c-aims_1"' in first
     assert "footnote" not in second and "A source" not in second
     assert 'id="c-aims"' in second and "c-aims_1" not in second
+
+
+TRICKY = [
+    "Plain words, nothing else.\nA second line.",
+    "Two spaces end this line  \nso a break follows.",
+    "A `code span`, ``double `ticks` ``, and \\`escaped\\` ones.",
+    "Escapes: \\*not emphasis\\*, \\_nor this\\_, \\[no link\\].",
+    "*em* **strong** ***both*** _under_ __double__ snake_case_word 2 * 3 * 4",
+    "[a link](https://example.org) [ref][r] [r] ![image](x.png) ![ref][r]\n\n[r]: https://e.org",
+    "<https://example.org/a?b=c> <someone@example.org> <b>raw</b> &amp; &#169; &copy; AT&T",
+    "A footnote.[^1] And [^note].\n\n[^1]: One.\n[^note]: Two.",
+    "# Heading *em*\n\n| a | b |\n|---|---|\n| `c` | [d](e) |\n\n```\n*not* [parsed]\n```",
+]
+
+
+def test_skipping_patterns_a_text_cannot_match_renders_the_same():
+    """The renderer skips an inline pattern for a text without the pattern's first characters;
+    the shipped library and tricky samples render exactly as without that shortcut."""
+    from pathlib import Path
+
+    from indexer.source.markup import new_renderer
+
+    content = Path(__file__).resolve().parent.parent / "content"
+    texts = [*TRICKY, *(p.read_text("utf-8") for p in sorted(content.rglob("*.md")))]
+    guarded, plain = new_renderer(), new_renderer(guarded=False)
+    assert len(texts) > 300
+    for text in texts:
+        assert guarded.reset().convert(text) == plain.reset().convert(text), text[:80]
+    rendered = guarded.reset().convert(TRICKY[4])
+    assert "<em>em</em>" in rendered and "<strong>strong</strong>" in rendered
