@@ -305,3 +305,35 @@ def test_lemma_files_give_simplemmas_lemmas_and_a_damaged_set_is_decoded_again(t
         assert again._lookup("školách") == StreamMap("cs")._lookup("školách")
     finally:
         lemmas.set_cache_dir(store.cache_dir())
+
+
+def test_whole_text_analysis_gives_what_the_analyzer_gives_token_by_token():
+    """Fields index a text at once (words cut once, each distinct word keyed once); the terms,
+    positions and counts are those of running the field's analyzer token by token."""
+    from collections import Counter
+    from pathlib import Path
+
+    from indexer.writing.schema import KeyedText, build_schema
+
+    content = Path(__file__).resolve().parent.parent / "content"
+    samples: dict[str, list[str]] = {}
+    for path in sorted(content.rglob("*.md")):
+        lang = path.name.rsplit(".", 2)[-2] if path.name.count(".") >= 2 else ""
+        if len(samples.setdefault(lang, [])) < 2:
+            samples[lang].append(path.read_text("utf-8")[:3000])
+    samples.setdefault("ro", []).append("Şcoala „Ţara” — dell'arte, roma-net, Roma’s e‑mail")
+    schema = build_schema()
+    checked = 0
+    for name, field in schema.items():
+        if not isinstance(field, KeyedText):
+            continue
+        for text in samples.get(field.lang, samples["en"]):
+            tokens = [(t.text, t.pos) for t in field.analyzer(text, positions=True, mode="index")]
+            positions: dict[str, list[int]] = {}
+            for term, pos in tokens:
+                positions.setdefault(term, []).append(pos)
+            assert field.counts_of(text) == dict(Counter(term for term, _ in tokens)), name
+            if field.format.supports("positions"):
+                assert field.positions_of(text) == positions, name
+            checked += 1
+    assert checked > 50

@@ -439,20 +439,24 @@ _index_memo: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
 _index_memo_words = [0]
 
 
-def _index_keys(kind: str, lang: str) -> Callable[[str], tuple[str, ...]]:
-    """word -> its index keys for kind and lang, remembered."""
+def _index_keys(kind: str, lang: str) -> Callable[[list[str]], list[tuple[str, ...]]]:
+    """words -> their index keys for kind and lang, remembered (a list at a time: most words
+    are known, and are looked up at C speed)."""
     memo = _index_memo.get((kind, lang))
     if memo is None:
         memo = _index_memo[kind, lang] = {}
-    get = memo.get
 
-    def keys_of(word: str) -> tuple[str, ...]:
-        found = get(word)
-        if found is None:
-            if _index_memo_words[0] >= KEY_CACHE[False]:
-                forget_index_keys()
-            found = memo[word] = _keys(kind, lang, word, True)
-            _index_memo_words[0] += 1
+    def keys_of(words: list[str]) -> list[tuple[str, ...]]:
+        found = list(map(memo.get, words))
+        if None in found:
+            for i, keys in enumerate(found):
+                if keys is None:
+                    word = words[i]
+                    if _index_memo_words[0] >= KEY_CACHE[False]:
+                        forget_index_keys()
+                    keys = found[i] = _keys(kind, lang, word, True)
+                    memo[word] = keys
+                    _index_memo_words[0] += 1
         return found
 
     return keys_of
@@ -471,11 +475,10 @@ def index_counts(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[str
     (what Whoosh would count token by token, computed once per distinct word)."""
     kind = _kind_for(kind, lang)
     counts, _, _ = _word_table(value)
-    keys_of = _index_keys(kind, lang)
     result: dict[str, int] = {}
     get = result.get
-    for word, n in counts.items():
-        for key in keys_of(word):
+    for keys, n in zip(_index_keys(kind, lang)(list(counts)), counts.values(), strict=True):
+        for key in keys:
             result[key] = get(key, 0) + n
     return result
 
@@ -484,17 +487,18 @@ def index_positions(kind: str, lang: str, value: str | tuple[str, ...]) -> dict[
     """term -> sorted positions, for fields that serve phrases (same terms as ``index_counts``)."""
     kind = _kind_for(kind, lang)
     _, positions, _ = _word_table(value)
-    keys_of = _index_keys(kind, lang)
     result: dict[str, list[int]] = {}
-    for word, found in positions.items():
-        for key in keys_of(word):
+    every_keys = _index_keys(kind, lang)(list(positions))
+    merged = []
+    for keys, found in zip(every_keys, positions.values(), strict=True):
+        for key in keys:
             if key in result:
                 result[key] = result[key] + found
+                merged.append(key)
             else:
-                result[key] = found
-    for key, found in result.items():
-        if len(found) > 1:
-            result[key] = sorted(found)
+                result[key] = found  # one word's positions: already in order
+    for key in merged:
+        result[key] = sorted(result[key])
     return result
 
 
