@@ -95,3 +95,26 @@ def test_skipping_patterns_a_text_cannot_match_renders_the_same():
         assert guarded.reset().convert(text) == plain.reset().convert(text), text[:80]
     rendered = guarded.reset().convert(TRICKY[4])
     assert "<em>em</em>" in rendered and "<strong>strong</strong>" in rendered
+
+
+def test_plain_text_cuts_tags_as_a_parser_would():
+    import html
+
+    import nh3
+
+    from indexer.source.markup import _SPACE
+
+    def parsed(safe: str) -> str:  # what a parse of the HTML gives, for comparison
+        spaced = re.sub(r"<(/?)(p|h\d|li|tr|br|div|pre)\b", r" <\1\2", safe)
+        return _SPACE.sub(" ", html.unescape(nh3.clean(spaced, tags=set()))).strip()
+
+    samples = [
+        *TRICKY,
+        '[t](https://e.org "a > b, \'c\' & \\"d\\"") 1 < 2 &amp;amp; <!-- c --> <b>x</b>',
+        "x <script>alert(1)</script> y <style>p{}</style> z",
+        "<table><tr><td>a</td><td>b</td></tr></table><p>one</p><p>two</p>",
+    ]
+    for sample in samples:
+        safe = to_html(sample)
+        assert to_text(safe) == parsed(safe), sample
+    assert to_text(to_html("<p>one</p><p>two</p>")) == "one two"

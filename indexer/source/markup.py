@@ -137,9 +137,15 @@ def to_html(text: str) -> str:
     )
 
 
+# A tag as the sanitiser writes it: attribute values always quoted, a "<" in text escaped.
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_BLOCK = re.compile(r"<(/?)(p|h\d|li|tr|br|div|pre)\b")
+
+
 def to_text(safe_html: str) -> str:
-    """Plain text of already-sanitised HTML, for indexing and snippets."""
-    no_tags = nh3.clean(
-        re.sub(r"<(/?)(p|h\d|li|tr|br|div|pre)\b", r" <\1\2", safe_html), tags=set()
-    )
+    """Plain text of already-sanitised HTML (``to_html``'s), for indexing and snippets: block
+    tags become spaces, every tag goes, entities are decoded. The sanitiser's output is
+    well-formed, so its tags are cut out by pattern (parsing it again cost a twentieth of a
+    full build)."""
+    no_tags = _TAG.sub("", _BLOCK.sub(r" <\1\2", safe_html))
     return _SPACE.sub(" ", html.unescape(no_tags)).strip()
