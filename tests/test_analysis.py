@@ -337,3 +337,13 @@ def test_whole_text_analysis_gives_what_the_analyzer_gives_token_by_token():
                 assert field.positions_of(text) == positions, name
             checked += 1
     assert checked > 50
+    # A tuple of texts (title and body reach "all" so) reads as the texts joined by spaces.
+    field = schema["all"]
+    for first, second in [("Roma school", "Škola pre rómske deti, school-bus"), ("", "x y x")]:
+        joined = f"{first} {second}"
+        tokens = [(t.text, t.pos) for t in field.analyzer(joined, positions=True, mode="index")]
+        positions = {}
+        for term, pos in tokens:
+            positions.setdefault(term, []).append(pos)
+        assert field.positions_of((first, second)) == positions
+        assert field.counts_of((first, second)) == dict(Counter(t for t, _ in tokens))

@@ -421,14 +421,19 @@ def _joined(parts: tuple[str, ...]) -> Table:
     offset = 0
     for part in parts:
         part_counts, part_positions, length = _word_table(part)
+        if not positions:  # nothing before: offset 0, the part's table as it is
+            counts, positions = dict(part_counts), dict(part_positions)
+            offset = length
+            continue
+        get = counts.get
         for word, n in part_counts.items():
-            counts[word] = counts.get(word, 0) + n
+            counts[word] = get(word, 0) + n
+        shift = offset.__add__
+        before = positions.get
         for word, found in part_positions.items():
-            shifted = [p + offset for p in found] if offset else found
-            if word in positions:
-                positions[word] = positions[word] + shifted
-            else:
-                positions[word] = shifted
+            shifted = list(map(shift, found))
+            old = before(word)
+            positions[word] = shifted if old is None else old + shifted
         offset += length
     return counts, positions, offset
 
