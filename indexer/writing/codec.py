@@ -41,6 +41,7 @@ BLOCK_POSTINGS = 512
 # A block's pickle shorter than this is stored as it is: zlib's own header and checksum take
 # what it could save (W3 meant to skip small blocks and compresses every one).
 RAW_BLOCK_BYTES = 64
+SHORT_LIST = 32  # postings of a term added as plain lists up to this many (see add_many)
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -251,6 +252,9 @@ class PostingsWriter(W3PostingsWriter):
         lengths are the documents' field lengths as the scorer sees them (0: not counted)."""
         limit = self._blocklimit
         total = len(ids)
+        if total <= SHORT_LIST:  # most terms: plain lists beat numpy's per-call cost
+            self._add_short(ids.tolist(), weights.tolist(), values, lengths.tolist())
+            return
         for start in range(0, total, limit):
             if self._ids:
                 self._write_block()
@@ -300,6 +304,20 @@ class PostingsWriter(W3PostingsWriter):
         self._at = at + len(block)
         self._blockcount += 1
         self._new_block()
+
+    def _add_short(self, ids: list, weights: list, values, lengths: list) -> None:
+        """``add_many`` for a list shorter than a block, as lists."""
+        if self._ids:
+            self._write_block()
+        self._ids.extend(ids)
+        self._weights.extend(weights)
+        self._values.extend(values if values is not None else repeat(b"", len(ids)))
+        counted = [n for n in lengths if n > 0]
+        if counted:
+            low, high = min(counted), max(counted)
+            self._minlength = low if self._minlength is None else min(self._minlength, low)
+            self._maxlength = max(self._maxlength, high)
+        self._maxweight = max(self._maxweight, float(max(weights)))
 
     def _mini_weights(self):
         weights = super()._mini_weights()
