@@ -113,7 +113,14 @@ def _titles(index_dir):
         return {f["path"]: f["title"] for f in searcher.all_stored_fields()}
 
 
-def test_a_file_that_breaks_keeps_its_last_good_version_until_fixed(content_copy, tmp_path):
+@pytest.mark.parametrize("workers_read", [False, True])
+def test_a_file_that_breaks_keeps_its_last_good_version_until_fixed(
+    content_copy, tmp_path, monkeypatch, workers_read
+):
+    if workers_read:  # a full build as a large library's: the writer processes read the files
+        from indexer.writing import reading
+
+        monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
     index_dir = tmp_path / "index"
     build(content_copy, index_dir, **QUIET)
     path = content_copy / "good" / "iskola.hu.md"

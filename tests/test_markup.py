@@ -77,6 +77,8 @@ TRICKY = [
     "<https://example.org/a?b=c> <someone@example.org> <b>raw</b> &amp; &#169; &copy; AT&T",
     "A footnote.[^1] And [^note].\n\n[^1]: One.\n[^note]: Two.",
     "# Heading *em*\n\n| a | b |\n|---|---|\n| `c` | [d](e) |\n\n```\n*not* [parsed]\n```",
+    "Underlined\n==========\n\nAnd this\n---\n\nText - with - dashes\nand = signs",
+    "> quoted\n> more\n\nnot > quoted\n\n## Two ##\n\nC# and #hash not headings\n\n***\n\n- a\n- b",
 ]
 
 

@@ -72,6 +72,15 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The same for block processors whose test is an expression: a heading marked with "#", a
+# quote, a heading underlined on the next line.
+BLOCK_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "hashheader": ("#",),
+    "quote": (">",),
+    "setextheader": ("\n=", "\n-"),
+}
+
+
 class _Guarded:
     """A compiled expression that answers "no match" at once for a text without any of its
     triggers, and is the expression itself otherwise."""
@@ -108,6 +117,10 @@ def new_renderer(guarded: bool = True) -> markdown.Markdown:
             if name in md.inlinePatterns:
                 pattern = md.inlinePatterns[name]
                 pattern.compiled_re = _Guarded(pattern.compiled_re, triggers)
+        for name, triggers in BLOCK_TRIGGERS.items():
+            if name in md.parser.blockprocessors:
+                processor = md.parser.blockprocessors[name]
+                processor.RE = _Guarded(processor.RE, triggers)
     return md
 
 

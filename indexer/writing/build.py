@@ -203,12 +203,12 @@ def _build_locked(
 
 
 def _writer(ix, workers: int, many: bool):
-    """Worker processes writing segments of their own for a large build (see ``writer``; one
-    beside this process even when one is all the machine gets: its array pool and bounded
-    segments take less memory and time than Whoosh's own pool), Whoosh's plain writer
-    otherwise."""
+    """Worker processes that read files and write segments of their own for a large build (see
+    ``writer``; one beside this process even when one is all the machine gets: its array pool
+    and bounded segments take less memory and time than Whoosh's own pool), Whoosh's plain
+    writer otherwise."""
     if many:
-        return ParallelWriter(ix, workers, codec())
+        return ParallelWriter(ix, workers, codec(), read=reading.read_for_writing, prepare=document)
     return ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_MEMORY_MB, codec=codec())
 
 
@@ -227,31 +227,30 @@ def _write_full(
     taken: dict[str, str] = {}
     records, others = reading.split(scan.files)
     report.start_reading(len(scan.files))
+    many = len(scan.files) >= reading.PARALLEL_FROM
     try:
         ix = whoosh_index.create_in(str(generation), build_schema())
-        writer = _writer(ix, workers, len(scan.files) >= reading.PARALLEL_FROM)
-        try:
-            found = reading.accepted(
-                content_dir, records, taken, vocab, report, entries, workers, last_good
+        if many:
+            _write_by_workers(
+                ix, content_dir, records, others, taken, vocab, report, entries, workers, last_good
             )
-            for resource, kept in found:
-                writer.add_document(**document(resource))
-                report.added += not kept
-            lone = reading.lone(others, reading.referenced(entries))
-            alone = set(lone)
-            entries.update(
-                {p: reading.part_entry(content_dir, p) for p in others if p not in alone}
-            )
-            found = reading.accepted(
-                content_dir, lone, taken, vocab, report, entries, workers, last_good
-            )
-            for resource, kept in found:
-                writer.add_document(**document(resource))
-                report.added += not kept
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        else:
+            writer = _writer(ix, workers, False)
+            try:
+                for group in (records, None):
+                    if group is None:  # documents no record lists, once the records are read
+                        group = reading.lone(others, reading.referenced(entries))
+                        _part_entries(content_dir, others, group, entries)
+                    found = reading.accepted(
+                        content_dir, group, taken, vocab, report, entries, workers, last_good
+                    )
+                    for resource, kept in found:
+                        writer.add_document(**document(resource))
+                        report.added += not kept
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
         _finish(generation, vocab, print_, report)
         if report.documents != report.added + report.kept:  # never swap in one that lost any
             raise RuntimeError(
@@ -263,6 +262,53 @@ def _write_full(
         shutil.rmtree(generation, ignore_errors=True)  # the served generation is untouched
         raise
     store.activate(index_dir, generation)
+
+
+def _part_entries(content_dir: Path, others: list[str], lone: list[str], entries) -> None:
+    """Manifest entries of the documents that are read only as parts of records."""
+    alone = set(lone)
+    entries.update({p: reading.part_entry(content_dir, p) for p in others if p not in alone})
+
+
+def _write_by_workers(
+    ix, content_dir, records, others, taken, vocab, report, entries, workers, last_good
+) -> None:
+    """A large full build: the writer processes read and validate the files themselves, so a
+    resource never crosses between processes. This one decides, batch by batch in path order
+    as ``reading.accepted`` does, which of them stay (an (id, language) goes to the first file
+    that claims it) and adds the last good versions of broken files."""
+    had_detector = reading.share_with_writers(vocab)  # before the workers are forked
+    try:
+        writer = _writer(ix, workers, True)
+    finally:
+        reading.done_sharing(had_detector)
+    kept: list[Resource] = []
+
+    def decide(metas: list) -> set[str]:
+        paths = [meta[0] for meta in metas]
+        stay, restored = reading.claimed(
+            paths, {meta[0]: meta for meta in metas}, taken, report, entries, last_good
+        )
+        if report.progress is not None:
+            for _ in paths:
+                report.progress.step()
+        report.added += len(stay)
+        kept.extend(restored)
+        return stay
+
+    try:
+        for group in (records, None):
+            if group is None:  # documents no record lists, once every record is read
+                group = reading.lone(others, reading.referenced(entries))
+                _part_entries(content_dir, others, group, entries)
+            writer.read_files([(p, content_dir / p) for p in group], decide)
+            for resource in kept:
+                writer.add_document(**document(resource))
+            kept.clear()
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def _write_incremental(

@@ -42,6 +42,7 @@ BLOCK_POSTINGS = 512
 # what it could save (W3 meant to skip small blocks and compresses every one).
 RAW_BLOCK_BYTES = 64
 SHORT_LIST = 32  # postings of a term added as plain lists up to this many (see add_many)
+NUMPY_FROM = 24  # a block of this many postings or more is minified with numpy
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -319,11 +320,28 @@ class PostingsWriter(W3PostingsWriter):
             self._maxlength = max(self._maxlength, high)
         self._maxweight = max(self._maxweight, float(max(weights)))
 
+    def _mini_ids(self):
+        """W3's delta-encoded ids; a long block's at C speed."""
+        if len(self._ids) < NUMPY_FROM or self._byteids:
+            return super()._mini_ids()
+        ids = np.frombuffer(self._ids, dtype=np.uint32).astype(np.int64)
+        return tuple(np.diff(ids, prepend=0).tolist())
+
     def _mini_weights(self):
-        weights = super()._mini_weights()
-        if isinstance(weights, tuple) and all(w.is_integer() for w in weights):
-            return tuple(int(w) for w in weights)
-        return weights
+        """W3's weights (None when all are 1, one value when all are equal), whole numbers
+        as ints; a long block's checked at C speed."""
+        if len(self._weights) < NUMPY_FROM:
+            weights = super()._mini_weights()
+            if isinstance(weights, tuple) and all(w.is_integer() for w in weights):
+                return tuple(int(w) for w in weights)
+            return weights
+        found = np.frombuffer(self._weights, dtype=np.float32)
+        first = found[0]
+        if (found == first).all():
+            return None if first == 1.0 else self._weights[0]
+        if (found == np.floor(found)).all():
+            return tuple(found.astype(np.int64).tolist())
+        return tuple(found.tolist())
 
     def _mini_values(self):
         if isinstance(self._format, CompactPositions):
@@ -387,4 +405,4 @@ def field_lengths(reader: W3PerDocReader, fieldname: str) -> np.ndarray:
 
 def codec() -> W3Codec:
     """The codec every writer of the index uses (see BLOCK_POSTINGS and LibraryCodec)."""
-    return LibraryCodec(blocklimit=BLOCK_POSTINGS)
+    return LibraryCodec(blocklimit=BLOCK_POSTINGS, compression=1)

@@ -147,6 +147,74 @@ def _share_with_readers() -> None:
     gc.freeze()
 
 
+# -- reading in the writer processes (a large full build) -----------------------------------
+
+Claim = tuple[str, str, str, int]  # a valid file's (key, id, language, line of its id)
+Meta = tuple[str, "Claim | None", list[Problem], "manifest.Entry | None"]
+
+
+def share_with_writers(vocab) -> bool:
+    """Before the writer processes that read files themselves are forked: they inherit the
+    vocabulary and share the detector's pages (as readers do). Returns whether the detector
+    was loaded before (for ``done_sharing``)."""
+    _worker_vocab["v"] = vocab
+    had_detector = langid.loaded()
+    _share_with_readers()
+    return had_detector
+
+
+def done_sharing(had_detector: bool) -> None:
+    gc.unfreeze()
+    if not had_detector:
+        langid.unload()
+
+
+def read_for_writing(item: tuple[str, Path]) -> tuple[Resource | None, Meta]:
+    """``_read_and_validate`` in a writer process: the resource it adds, and what this process
+    needs of the file (see ``claimed``), which is small to send."""
+    relpath, resource, problems, entry = _read_and_validate(item)
+    claim = None
+    if resource is not None:
+        claim = (resource.key, resource.id, resource.language, resource.id_line)
+    return resource, (relpath, claim, problems, entry)
+
+
+def claimed(
+    paths: list[str],
+    metas: dict[str, Meta],
+    taken: dict[str, str],
+    report,  # a build.BuildReport
+    entries: dict[str, manifest.Entry],
+    last_good: LastGood | None = None,
+) -> tuple[set[str], list[Resource]]:
+    """``accepted``'s decisions, in path order, for files read in the writer processes: (the
+    paths whose resources stay, last good versions of broken files to add)."""
+    stay: set[str] = set()
+    kept_versions: list[Resource] = []
+    for relpath in paths:
+        _, claim, problems, entry = metas[relpath]
+        report.problems += problems
+        if claim is None:
+            report.rejected += 1
+            kept = last_good.restore(relpath) if last_good is not None else None
+            if kept is not None and _claim(kept[0], taken, []):
+                resource, old_entry, note = kept
+                report.problems.append(note)
+                report.kept += 1
+                entries[relpath] = old_entry  # its stat differs: read again on every build
+                kept_versions.append(resource)
+                continue
+            if entry is not None:
+                entries[relpath] = entry  # read again only once it changes
+            continue
+        if not _take(relpath, *claim, taken, report.problems):
+            report.rejected += 1  # read again next time: the other file may have gone
+            continue
+        entries[relpath] = entry
+        stay.add(relpath)
+    return stay, kept_versions
+
+
 def _read_one(source, data, vocab, problems: list[Problem]) -> Resource | None:
     raw, found = readers.read(source, data)
     problems += found
@@ -159,19 +227,24 @@ def _read_one(source, data, vocab, problems: list[Problem]) -> Resource | None:
 
 def _claim(resource: Resource, taken: dict[str, str], problems: list[Problem]) -> bool:
     """Reserve (id, language) for resource; False, with a problem, when a file already has it."""
-    other = taken.get(resource.key)
+    claim = (resource.key, resource.id, resource.language, resource.id_line)
+    return _take(resource.path, *claim, taken, problems)
+
+
+def _take(path: str, key: str, id_: str, language: str, line: int, taken, problems) -> bool:
+    other = taken.get(key)
     if other is not None:
         problems.append(
             Problem(
-                resource.path,
-                resource.id_line,
+                path,
+                line,
                 "id",
-                f"'{resource.id}' in language '{resource.language}' is already used by {other} "
+                f"'{id_}' in language '{language}' is already used by {other} "
                 "(give this file another id, or another language)",
             )
         )
         return False
-    taken[resource.key] = resource.path
+    taken[key] = path
     return True
 
 

@@ -31,6 +31,7 @@ from .segments import SegmentWriter
 SEGMENT_DOCS = 8000  # documents per segment a worker writes before starting the next
 SMALL_SEGMENT_DOCS = 2000  # the same on a small server: a worker's posting pool grows with it
 BATCH = 50  # documents per job
+READ_BATCH = 25  # files per job when the workers read them
 TIERS = (50, 500)  # segments below these many documents are merged by incremental updates
 MERGE_AT = 8  # once there are this many of them in a tier (each update adds one)
 RESULT_TIMEOUT = 3600.0
@@ -46,26 +47,58 @@ def _finish_segment(writer: SegmentWriter):
     return writer._finalize_segment()
 
 
-def _work(path: str, codec, segment_docs: int, jobs, results) -> None:
-    """A worker process: write every batch it receives into segments, report them."""
+def _work(path: str, codec, segment_docs: int, jobs, results, read, prepare, me, verdicts):
+    """A worker process: write every batch it receives into segments, report them.
+
+    A job is ("docs", documents' fields) or ("read", files, batch number). Files are read with
+    ``read`` (a resource or None, and what the parent needs of the file, sent back at once);
+    their resources wait here until the parent's verdict on the batch names those that stay
+    (an (id, language) is claimed in path order, across every worker), and are then made into
+    fields with ``prepare`` and added."""
     machine.die_with_parent()
     try:
         ix = whoosh_index.open_dir(path)
-        segments, writer, count = [], None, 0
+        segments: list = []
+        state = {"writer": None, "count": 0}
+        waiting: dict[int, list] = {}
+
+        def add(fields: dict) -> None:
+            if state["writer"] is None:
+                state["writer"], state["count"] = _segment_writer(ix, codec), 0
+            state["writer"].add_document(**fields)
+            state["count"] += 1
+            if state["count"] >= segment_docs:
+                segments.append(_finish_segment(state["writer"]))
+                state["writer"] = None
+
+        def settle(block: bool) -> None:
+            while waiting and (block or not verdicts.empty()):
+                number, staying = verdicts.get()
+                for relpath, resource in waiting.pop(number):
+                    if relpath in staying:
+                        add(prepare(resource))
+
         while True:
-            batch = jobs.get()
-            if batch is None:
+            job = jobs.get()
+            if job is None:
+                settle(block=True)
                 break
-            for fields in batch:
-                if writer is None:
-                    writer, count = _segment_writer(ix, codec), 0
-                writer.add_document(**fields)
-                count += 1
-                if count >= segment_docs:
-                    segments.append(_finish_segment(writer))
-                    writer = None
-        if writer is not None:
-            segments.append(_finish_segment(writer))
+            if job[0] == "read":
+                _, batch, number = job
+                metas, found = [], []
+                for item in batch:
+                    resource, meta = read(item)
+                    metas.append(meta)
+                    if resource is not None:
+                        found.append((meta[0], resource))
+                waiting[number] = found
+                results.put(("read", (me, number, metas)))
+            else:
+                for fields in job[1]:
+                    add(fields)
+            settle(block=False)
+        if state["writer"] is not None:
+            segments.append(_finish_segment(state["writer"]))
         results.put(("ok", segments))
     except BaseException as err:  # reported to the parent, which cancels the build
         results.put(("error", f"{type(err).__name__}: {err}"))
@@ -81,9 +114,13 @@ def segment_size() -> int:
 
 
 class ParallelWriter:
-    """Adds documents to ix with ``procs`` worker processes (see the module docstring)."""
+    """Adds documents to ix with ``procs`` worker processes (see the module docstring); with
+    ``read`` and ``prepare`` the workers can also read the files themselves (``read_files``),
+    so that a resource never travels between processes."""
 
-    def __init__(self, ix, procs: int, codec, segment_docs: int | None = None) -> None:
+    def __init__(
+        self, ix, procs: int, codec, segment_docs: int | None = None, read=None, prepare=None
+    ) -> None:
         self.ix = ix
         segment_docs = segment_docs or segment_size()
         self.path = str(Path(ix.storage.folder))
@@ -94,13 +131,24 @@ class ParallelWriter:
         self._lock = ix.lock("WRITELOCK")
         if not self._lock.acquire():
             raise LockError("the index is locked by another writer")
+        self._verdicts = [context.SimpleQueue() for _ in range(procs)]
         self._procs = [
             context.Process(
                 target=_work,
-                args=(self.path, codec, segment_docs, self._jobs, self._results),
+                args=(
+                    self.path,
+                    codec,
+                    segment_docs,
+                    self._jobs,
+                    self._results,
+                    read,
+                    prepare,
+                    me,
+                    self._verdicts[me],
+                ),
                 daemon=True,
             )
-            for _ in range(procs)
+            for me in range(procs)
         ]
         for process in self._procs:
             process.start()
@@ -111,13 +159,55 @@ class ParallelWriter:
             self._send()
 
     def _send(self) -> None:
+        self._put(("docs", self._batch))
+        self._batch = []
+
+    def _put(self, job, meanwhile=None) -> None:
         while True:
             try:
-                self._jobs.put(self._batch, timeout=1.0)
-                break
+                self._jobs.put(job, timeout=0.05 if meanwhile else 1.0)
+                return
             except queue.Full:
+                if meanwhile is not None:
+                    meanwhile()
                 self._check_alive()
-        self._batch = []
+
+    def read_files(self, items: list[tuple[str, Path]], decide) -> None:
+        """Has the workers read and validate these (relative path, path) files, a batch at a
+        time; ``decide`` gets each batch's reports in the order given (what ``read`` said of
+        each file) and returns the paths whose resources stay, which the worker then adds."""
+        if self._batch:
+            self._send()
+        batches = [items[start : start + READ_BATCH] for start in range(0, len(items), READ_BATCH)]
+        arrived: dict[int, tuple[int, list]] = {}
+        decided = [0]
+
+        def receive(block: bool) -> None:
+            while decided[0] < len(batches) and (block or not self._results.empty()):
+                worker, number, metas = self._report()
+                arrived[number] = (worker, metas)
+                while decided[0] in arrived:
+                    worker, metas = arrived.pop(decided[0])
+                    self._verdicts[worker].put((decided[0], decide(metas)))
+                    decided[0] += 1
+                block = False
+
+        for number, batch in enumerate(batches):
+            self._put(("read", batch, number), meanwhile=lambda: receive(False))
+            receive(False)
+        while decided[0] < len(batches):
+            receive(True)
+
+    def _report(self) -> tuple:
+        while True:
+            try:
+                status, found = self._results.get(timeout=1.0)
+                break
+            except queue.Empty:
+                self._check_alive()
+        if status != "read":
+            raise RuntimeError(f"an index writer process failed: {found}")
+        return found
 
     def _check_alive(self) -> None:
         for process in self._procs:
@@ -165,6 +255,8 @@ class ParallelWriter:
             process.join()
         for channel in (self._jobs, self._results):
             channel.cancel_join_thread()  # never wait at exit to feed a process that is gone
+            channel.close()
+        for channel in self._verdicts:
             channel.close()
         shutil.rmtree(Path(self.path) / f"{self.ix.indexname}.tmp", ignore_errors=True)
         self._lock.release()
