@@ -1,7 +1,8 @@
 """Bringing the index up to date with the content folder, in two phases and with one summary.
 
 Phase one reads and validates (in worker processes when there are many files); phase two
-writes (see `writer` for large builds). Incremental builds compare the content folder with the
+writes (see `writer` for large builds, whose writer processes do both phases, each for the
+files it is given). Incremental builds compare the content folder with the
 generation's manifest (see `manifest`) and touch only added, changed and removed files. A full
 build (asked for, first build, a changed schema, analysis or vocabulary, or an update touching
 a large share of the files) writes a fresh generation and swaps it in (see `store`). Broken

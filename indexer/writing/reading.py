@@ -3,6 +3,9 @@
 Owns turning content-folder paths into resources: each file read once (records with their
 attached files, documents without a record on their own), every problem collected, each
 (id, language) claimed once, and a broken file's last good version kept (see `lastgood`).
+A check or an update reads in a pool of reader processes (``accepted``); a large full build
+reads in its writer processes (``read_for_writing``), and the claims are decided here all the
+same, in path order (``claimed``).
 """
 
 from __future__ import annotations
