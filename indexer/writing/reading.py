@@ -198,17 +198,9 @@ def claimed(
         _, claim, problems, entry = metas[relpath]
         report.problems += problems
         if claim is None:
-            report.rejected += 1
-            kept = last_good.restore(relpath) if last_good is not None else None
-            if kept is not None and _claim(kept[0], taken, []):
-                resource, old_entry, note = kept
-                report.problems.append(note)
-                report.kept += 1
-                entries[relpath] = old_entry  # its stat differs: read again on every build
-                kept_versions.append(resource)
-                continue
-            if entry is not None:
-                entries[relpath] = entry  # read again only once it changes
+            kept = _broken(relpath, entry, taken, report, entries, last_good)
+            if kept is not None:
+                kept_versions.append(kept)
             continue
         if not _take(relpath, *claim, taken, report.problems):
             report.rejected += 1  # read again next time: the other file may have gone
@@ -269,23 +261,31 @@ def accepted(
             report.progress.step()
         report.problems += problems
         if resource is None:
-            report.rejected += 1
-            kept = last_good.restore(relpath) if last_good is not None else None
-            if kept is not None and _claim(kept[0], taken, []):
-                resource, old_entry, note = kept
-                report.problems.append(note)
-                report.kept += 1
-                entries[relpath] = old_entry  # its stat differs: read again on every build
-                yield resource, True
-                continue
-            if entry is not None:
-                entries[relpath] = entry  # read again only once it changes
+            kept = _broken(relpath, entry, taken, report, entries, last_good)
+            if kept is not None:
+                yield kept, True
             continue
         if not _claim(resource, taken, report.problems):
             report.rejected += 1  # read again next time: the other file may have gone
             continue
         entries[relpath] = entry
         yield resource, False
+
+
+def _broken(relpath, entry, taken, report, entries, last_good) -> Resource | None:
+    """A file rejected for what it holds: counted, and its last good version (returned) kept
+    if the index held one whose (id, language) is still free."""
+    report.rejected += 1
+    kept = last_good.restore(relpath) if last_good is not None else None
+    if kept is not None and _claim(kept[0], taken, []):
+        resource, old_entry, note = kept
+        report.problems.append(note)
+        report.kept += 1
+        entries[relpath] = old_entry  # its stat differs: read again on every build
+        return resource
+    if entry is not None:
+        entries[relpath] = entry  # read again only once it changes
+    return None
 
 
 def split(paths: list[str]) -> tuple[list[str], list[str]]:

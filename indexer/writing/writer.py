@@ -1,11 +1,11 @@
 """Writing many documents into a Whoosh index with every core.
 
 ``ParallelWriter`` hands batches of documents, or of files to read first, to worker
-processes. Each worker analyses its documents and writes them into segments of its own (a new one every ``SEGMENT_DOCS``
-documents, so memory stays bounded), with the segment writer of ``segments`` (flat arrays
-of postings, written a term at a time) and the library's codec. The parent then commits one
-table of contents that lists every new segment: the index changes all at once, or not at all
-when anything failed.
+processes. Each worker analyses its documents and writes them into segments of its own (a
+new one every ``SEGMENT_DOCS`` documents, so memory stays bounded), with the segment writer
+of ``segments`` (flat arrays of postings, written a term at a time) and the library's codec.
+The parent then commits one table of contents that lists every new segment: the index
+changes all at once, or not at all when anything failed.
 
 ``merge_tiny`` is the merge policy of incremental updates: it folds only segments of a few
 hundred documents into the new one, so an update never rewrites a large segment.
