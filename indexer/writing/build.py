@@ -278,11 +278,11 @@ def _write_by_workers(
     resource never crosses between processes. This one decides, batch by batch in path order
     as ``reading.accepted`` does, which of them stay (an (id, language) goes to the first file
     that claims it) and adds the last good versions of broken files."""
-    had_detector = reading.share_with_writers(vocab)  # before the workers are forked
+    reading.share_with_writers(vocab)  # before the workers are forked
     try:
         writer = _writer(ix, workers, True)
     finally:
-        reading.done_sharing(had_detector)
+        reading.done_sharing()
     kept: list[Resource] = []
 
     def decide(metas: list) -> set[str]:

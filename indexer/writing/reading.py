@@ -156,20 +156,18 @@ Claim = tuple[str, str, str, int]  # a valid file's (key, id, language, line of 
 Meta = tuple[str, "Claim | None", list[Problem], "manifest.Entry | None"]
 
 
-def share_with_writers(vocab) -> bool:
+def share_with_writers(vocab) -> None:
     """Before the writer processes that read files themselves are forked: they inherit the
-    vocabulary and share the detector's pages (as readers do). Returns whether the detector
-    was loaded before (for ``done_sharing``)."""
+    vocabulary, and the collector stays off what they share with this process. The language
+    detector is not loaded for them: function words settle almost every file, and a worker
+    that needs it loads it and lets it go before it writes a segment out (see ``writer``)."""
     _worker_vocab["v"] = vocab
-    had_detector = langid.loaded()
-    _share_with_readers()
-    return had_detector
+    gc.collect()
+    gc.freeze()
 
 
-def done_sharing(had_detector: bool) -> None:
+def done_sharing() -> None:
     gc.unfreeze()
-    if not had_detector:
-        langid.unload()
 
 
 def read_for_writing(item: tuple[str, Path]) -> tuple[Resource | None, Meta]:

@@ -25,6 +25,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
 
 from .. import machine
+from ..language import langid
 from . import store
 from .segments import SegmentWriter
 
@@ -44,6 +45,8 @@ def _segment_writer(ix, codec) -> SegmentWriter:
 def _finish_segment(writer: SegmentWriter):
     # The temporary folder is shared by every worker (Whoosh names it after the index): the
     # parent removes it when all are done.
+    if langid.loaded():  # loaded for some file's language check: writing out is the peak
+        langid.unload()
     return writer._finalize_segment()
 
 
