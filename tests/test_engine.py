@@ -517,7 +517,8 @@ def test_columns_read_in_one_piece_match_whoosh(synthetic):
 
 def test_a_new_snapshot_reads_only_segments_it_has_not_seen(synthetic, monkeypatch):
     first = Snapshot(synthetic)
-    first_lengths = first.lengths("body").copy()
+    every = np.arange(first.size)
+    first_lengths = first.lengths("body", every).copy()
     first_themes = first.facet("tag").values
     read: list[str] = []
     real = postings.column_values
@@ -532,7 +533,12 @@ def test_a_new_snapshot_reads_only_segments_it_has_not_seen(synthetic, monkeypat
     assert second.docids == first.docids
     assert second.resource.tolist() == first.resource.tolist()
     assert second.resource_ids == list(dict.fromkeys(first.docids))
-    assert np.array_equal(second.lengths("body"), first_lengths)
+    assert np.array_equal(second.lengths("body", every), first_lengths)
+    assert first_lengths.tolist() == [
+        length
+        for leaf, _ in first.leaves
+        for length in postings.field_lengths(leaf, "body").tolist()
+    ]
     assert second.facet("tag").values == first_themes
 
 

@@ -77,6 +77,7 @@ def _nbytes(value) -> int:
 
 
 _raw = ByteLRU(RAW_CACHE_BYTES)  # (segment id, field, term) -> (ids, weights), process-wide
+NO_CODES = np.zeros(0, np.uint8)
 
 
 class SegmentCache:
@@ -282,7 +283,7 @@ class Snapshot:
         else:
             idf = math.log(self.size / (ids.size + 1)) + 1
             average = (self.reader.field_length(fieldname) / (self.size or 1)) or 1.0
-            lengths = self.lengths(fieldname)[ids]
+            lengths = self.lengths(fieldname, ids)
             scores = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
             keep = self.live[ids]
             found = (ids[keep], scores[keep].astype(np.float32))
@@ -320,9 +321,12 @@ class Snapshot:
             values += self._column(leaf, fieldname)
         return values
 
-    def lengths(self, fieldname: str) -> np.ndarray:
-        found = self._lengths.get(fieldname)
-        if found is None:
+    def lengths(self, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """The field's length in each of docs, as the scorer sees it. Only the one-byte codes
+        are kept (a quarter of the lengths' memory: a library of 100,000 documents and a
+        hundred fields queried makes 10 MB of them, not 40, in every serving process)."""
+        codes = self._lengths.get(fieldname)
+        if codes is None:
             with self.lock:
                 parts = [
                     _segments.get(
@@ -332,10 +336,9 @@ class Snapshot:
                     )
                     for leaf, _ in self.leaves
                 ]
-            codes = np.concatenate(parts) if parts else np.zeros(0, np.uint8)
-            found = postings.lengths_of(codes)
-            self._lengths[fieldname] = found
-        return found
+            codes = parts[0] if len(parts) == 1 else np.concatenate(parts or [NO_CODES])
+            self._lengths[fieldname] = codes
+        return postings.lengths_of(codes[docs])
 
     def positions(self, fieldname: str, text: str, docs: np.ndarray) -> dict[int, list[int]]:
         """doc -> positions of a term in fieldname, for the given (sorted) documents only."""
