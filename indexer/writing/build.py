@@ -128,8 +128,6 @@ def build(
         )
     if progress is not None:
         progress.finish()
-    if progress is not None:
-        progress.finish()
     report.seconds = time.monotonic() - started
     return report
 
@@ -238,10 +236,7 @@ def _write_full(
         else:
             writer = _writer(ix, workers, False)
             try:
-                for group in (records, None):
-                    if group is None:  # documents no record lists, once the records are read
-                        group = reading.lone(others, reading.referenced(entries))
-                        _part_entries(content_dir, others, group, entries)
+                for group in _groups(content_dir, records, others, entries):
                     found = reading.accepted(
                         content_dir, group, taken, vocab, report, entries, workers, last_good
                     )
@@ -265,10 +260,15 @@ def _write_full(
     store.activate(index_dir, generation)
 
 
-def _part_entries(content_dir: Path, others: list[str], lone: list[str], entries) -> None:
-    """Manifest entries of the documents that are read only as parts of records."""
+def _groups(content_dir: Path, records: list[str], others: list[str], entries):
+    """What a full build reads, in two groups: the records, then (once they are read, so their
+    attachments are known) the documents no record lists. Documents read only as parts of
+    records get their manifest entries here."""
+    yield records
+    lone = reading.lone(others, reading.referenced(entries))
     alone = set(lone)
     entries.update({p: reading.part_entry(content_dir, p) for p in others if p not in alone})
+    yield lone
 
 
 def _write_by_workers(
@@ -286,22 +286,16 @@ def _write_by_workers(
     kept: list[Resource] = []
 
     def decide(metas: list) -> set[str]:
-        paths = [meta[0] for meta in metas]
-        stay, restored = reading.claimed(
-            paths, {meta[0]: meta for meta in metas}, taken, report, entries, last_good
-        )
+        stay, restored = reading.claimed(metas, taken, report, entries, last_good)
         if report.progress is not None:
-            for _ in paths:
+            for _ in metas:
                 report.progress.step()
         report.added += len(stay)
         kept.extend(restored)
         return stay
 
     try:
-        for group in (records, None):
-            if group is None:  # documents no record lists, once every record is read
-                group = reading.lone(others, reading.referenced(entries))
-                _part_entries(content_dir, others, group, entries)
+        for group in _groups(content_dir, records, others, entries):
             writer.read_files([(p, content_dir / p) for p in group], decide)
             for resource in kept:
                 writer.add_document(**document(resource))

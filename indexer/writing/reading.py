@@ -181,19 +181,18 @@ def read_for_writing(item: tuple[str, Path]) -> tuple[Resource | None, Meta]:
 
 
 def claimed(
-    paths: list[str],
-    metas: dict[str, Meta],
+    metas: list[Meta],
     taken: dict[str, str],
     report,  # a build.BuildReport
     entries: dict[str, manifest.Entry],
     last_good: LastGood | None = None,
 ) -> tuple[set[str], list[Resource]]:
-    """``accepted``'s decisions, in path order, for files read in the writer processes: (the
-    paths whose resources stay, last good versions of broken files to add)."""
+    """``accepted``'s decisions, in path order (the order of metas), for files read in the
+    writer processes: (the paths whose resources stay, last good versions of broken files to
+    add)."""
     stay: set[str] = set()
     kept_versions: list[Resource] = []
-    for relpath in paths:
-        _, claim, problems, entry = metas[relpath]
+    for relpath, claim, problems, entry in metas:
         report.problems += problems
         if claim is None:
             kept = _broken(relpath, entry, taken, report, entries, last_good)
