@@ -253,7 +253,7 @@ class PostingsWriter(W3PostingsWriter):
         lengths are the documents' field lengths as the scorer sees them (0: not counted)."""
         limit = self._blocklimit
         total = len(ids)
-        if total <= SHORT_LIST:  # most terms: plain lists beat numpy's per-call cost
+        if total <= min(SHORT_LIST, limit):  # most terms: plain lists beat numpy's call cost
             self._add_short(ids.tolist(), weights.tolist(), values, lengths.tolist())
             return
         for start in range(0, total, limit):
@@ -269,11 +269,8 @@ class PostingsWriter(W3PostingsWriter):
                 self._values.extend(repeat(b"", end - start))
             counted = lengths[start:end]
             counted = counted[counted > 0]
-            if counted.size:
-                low, high = int(counted.min()), int(counted.max())
-                self._minlength = low if self._minlength is None else min(self._minlength, low)
-                self._maxlength = max(self._maxlength, high)
-            self._maxweight = max(self._maxweight, float(block_weights.max()))
+            span = (int(counted.min()), int(counted.max())) if counted.size else None
+            self._note_block(span, float(block_weights.max()))
 
     def _write_block(self, last: bool = False) -> None:
         """W3's block (same layout, same reader) in one write; the pickle compressed only when
@@ -314,11 +311,16 @@ class PostingsWriter(W3PostingsWriter):
         self._weights.extend(weights)
         self._values.extend(values if values is not None else repeat(b"", len(ids)))
         counted = [n for n in lengths if n > 0]
-        if counted:
-            low, high = min(counted), max(counted)
+        self._note_block((min(counted), max(counted)) if counted else None, float(max(weights)))
+
+    def _note_block(self, span: tuple[int, int] | None, top: float) -> None:
+        """A block's statistics, as W3's ``add_posting`` keeps them: the range of the counted
+        field lengths (None: none counted) and the highest weight."""
+        if span is not None:
+            low, high = span
             self._minlength = low if self._minlength is None else min(self._minlength, low)
             self._maxlength = max(self._maxlength, high)
-        self._maxweight = max(self._maxweight, float(max(weights)))
+        self._maxweight = max(self._maxweight, top)
 
     def _mini_ids(self):
         """W3's delta-encoded ids; a long block's at C speed."""
