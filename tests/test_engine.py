@@ -106,7 +106,7 @@ def test_field_lengths_match_whoosh(synthetic):
     ix = whoosh_index.open_dir(str(synthetic))
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
-            lengths = postings.field_lengths(leaf, "body")
+            lengths = postings.lengths_of(postings.field_length_codes(leaf, "body"))
             expected = [leaf.doc_field_length(d, "body", 1) for d in range(leaf.doc_count_all())]
             assert lengths.tolist() == expected
 
@@ -537,7 +537,7 @@ def test_a_new_snapshot_reads_only_segments_it_has_not_seen(synthetic, monkeypat
     assert first_lengths.tolist() == [
         length
         for leaf, _ in first.leaves
-        for length in postings.field_lengths(leaf, "body").tolist()
+        for length in postings.lengths_of(postings.field_length_codes(leaf, "body")).tolist()
     ]
     assert second.facet("tag").values == first_themes
 

@@ -113,11 +113,6 @@ def lengths_of(codes: np.ndarray) -> np.ndarray:
     return lengths
 
 
-def field_lengths(segment, fieldname: str) -> np.ndarray:
-    """Each document's length in fieldname, as Whoosh's scorer sees it."""
-    return lengths_of(field_length_codes(segment, fieldname))
-
-
 def column_values(segment, fieldname: str) -> list:
     """The values of a sortable field's column, one per document (deleted ones included).
 
