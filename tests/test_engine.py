@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import Phrase, Term
 
-from indexer.writing import manifest, segments, store
+from indexer.writing import blocks, manifest, segments, store
 from indexer.writing import reading as reading_module
 from indexer.writing import writer as writer_module
 from indexer.writing.build import build
@@ -542,24 +543,105 @@ def test_a_new_snapshot_reads_only_segments_it_has_not_seen(synthetic, monkeypat
     assert second.facet("tag").values == first_themes
 
 
-def test_short_blocks_are_stored_raw_and_long_ones_compressed(tmp_path):
-    from indexer.writing.codec import RAW_BLOCK_BYTES
+class _TermByTerm:
+    """TermWriter's interface over W3's own calls: start_term, a posting at a time, finish."""
 
-    schema = Schema(id=ID(stored=True), body=TEXT())
-    ix = whoosh_index.create_in(str(tmp_path), schema)
-    writer = ix.writer(codec=codec())
-    for n in range(600):
-        writer.add_document(id=str(n), body=f"common common word{n} " + "filler " * (n % 7))
-    writer.commit()
-    with ix.reader() as reader:
+    def __init__(self, fieldwriter) -> None:
+        self._fieldwriter = fieldwriter
+
+    def add(self, btext, ids, weights, values, lengths) -> None:
+        self._fieldwriter.start_term(btext)
+        found = values if values is not None else [b""] * len(ids)
+        for docnum, weight, value, length in zip(
+            ids.tolist(), weights.tolist(), found, lengths.tolist(), strict=True
+        ):
+            self._fieldwriter.add(docnum, weight, value, length)
+        self._fieldwriter.finish_term()
+
+    def close(self) -> None:
+        pass
+
+
+def test_term_writer_writes_the_bytes_whoosh_writes_term_by_term(tmp_path, monkeypatch):
+    documents = _library_documents(1300)
+    written = {}
+    for way in ("fused", "term-by-term"):
+        folder = tmp_path / way
+        folder.mkdir()
+        whoosh_index.create_in(str(folder), build_schema())
+        if way == "term-by-term":
+            monkeypatch.setattr(segments, "TermWriter", _TermByTerm)
+        writer = segments.SegmentWriter(whoosh_index.open_dir(str(folder)), codec())
+        for doc in documents:
+            writer.add_document(**doc)
+        writer.commit()
+        written[way] = {
+            f.suffix: f.read_bytes() for f in folder.glob("*") if f.suffix in (".pst", ".trm")
+        }
+    assert set(written["fused"]) == {".pst", ".trm"}
+    assert written["fused"] == written["term-by-term"]
+
+
+WEIGHT_CASES = [
+    ([1.0] * 5, 1.0, blocks.ALL_ONE),
+    ([3.0] * 4, 1.0, blocks.ALL_SAME),
+    ([1.0, 2.0, 7.0, 255.0], 1.0, blocks.TIMES_BOOST_1),
+    ([0.5, 1.0, 1.5, 40.0], 0.5, blocks.TIMES_BOOST_1),
+    ([0.4, 0.8, 1.2, 2.0], 0.4, blocks.TIMES_BOOST_1),
+    ([2.0, 600.0, 4.0], 2.0, blocks.TIMES_BOOST_2),
+    ([0.25, 1.0, 3.7], 1.0, blocks.EACH),
+    ([1.0, 70000.0], 1.0, blocks.EACH),
+]
+
+
+@pytest.mark.parametrize(("weights", "boost", "kind"), WEIGHT_CASES)
+@pytest.mark.parametrize("gap", [1, 300, 70000])
+def test_blocks_unpack_what_they_pack_as_lists_and_as_arrays(weights, boost, kind, gap):
+    format_ = Counts(field_boost=boost)
+    stored = np.asarray(weights, dtype=np.float32)  # the writer's weights are float32
+    ids = [5 + gap * n for n in range(len(weights))]
+    from_lists, from_arrays = bytearray(), bytearray()
+    blocks.pack_ids(ids, from_lists)
+    blocks.pack_weights(stored.tolist(), boost, from_lists)
+    blocks.pack_id_array(np.asarray(ids, dtype=np.int64), from_arrays)
+    blocks.pack_weight_array(stored, boost, from_arrays)
+    assert from_lists == from_arrays
+    id_bytes = len(from_lists) - len(_weights_only(stored, boost))
+    assert from_lists[id_bytes] == kind
+    found_ids, found_weights, values = blocks.unpack(bytes(from_lists), len(ids), format_, False)
+    assert found_ids.tolist() == ids
+    assert found_weights.dtype == np.float32 and found_weights.tolist() == stored.tolist()
+    assert values is None
+
+
+def _weights_only(weights, boost) -> bytearray:
+    out = bytearray()
+    blocks.pack_weights(weights.tolist(), boost, out)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["compact", "counts"])
+def test_packed_blocks_are_smaller_than_whoosh_compressed_pickles(tmp_path, kind):
+    schema = Schema(id=ID(stored=True), body=_body(kind))
+    sizes = {}
+    for name, made in (("ours", codec()), ("whoosh", W3Codec(blocklimit=BLOCK_POSTINGS))):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), schema)
+        writer = ix.writer(codec=made, compound=False)
+        for n in range(600):
+            writer.add_document(id=str(n), body=f"common common word{n} " + "filler " * (n % 7))
+        writer.commit()
+        sizes[name] = sum(f.stat().st_size for f in folder.glob("*.pst"))
+    with whoosh_index.open_dir(str(tmp_path / "ours")).reader() as reader:
         leaf = next(iter(reader.leaf_readers()))[0]
-        seen = {}
         for word in ("word3", "common", "filler"):
-            matcher = leaf._terms.matcher("body", word.encode(), leaf.schema["body"].format)
-            matcher._read_data()
-            seen[word] = matcher._compression
-            ids, _, _ = postings.read_postings(leaf, "body", word.encode())
-            assert ids.tolist() == list(leaf.postings("body", word.encode()).all_ids())
-        assert seen["word3"] == 0  # one posting: its pickle is under RAW_BLOCK_BYTES
-        assert seen["common"] > 0 and seen["filler"] > 0  # 512 postings: zlib pays
-    assert RAW_BLOCK_BYTES > 20
+            format_ = leaf.schema["body"].format
+            matcher = leaf._terms.matcher("body", word.encode(), format_)
+            expected = []
+            while matcher.is_active():
+                expected.append((matcher.id(), matcher.weight()))
+                matcher.next()
+            ids, weights, _ = postings.read_postings(leaf, "body", word.encode())
+            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected
+    assert sizes["ours"] < sizes["whoosh"]

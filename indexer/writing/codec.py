@@ -16,9 +16,8 @@ reads it back from disk for every posting, which was a tenth of a build.
 from __future__ import annotations
 
 import pickle
-import zlib
+import struct
 from collections import defaultdict
-from itertools import repeat
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -32,40 +31,19 @@ from whoosh.codec.whoosh3 import (
     _lenfield,
 )
 from whoosh.formats import Format, Positions, tokens
-from whoosh.system import pack_int
+from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from . import blocks
+from .blocks import put_varint, take_varint
 
 # Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
 # fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
 BLOCK_POSTINGS = 512
-# A block's pickle shorter than this is stored as it is: zlib's own header and checksum take
-# what it could save (W3 meant to skip small blocks and compresses every one).
-RAW_BLOCK_BYTES = 64
-SHORT_LIST = 32  # postings of a term added as plain lists up to this many (see add_many)
-NUMPY_FROM = 24  # a block of this many postings or more is minified with numpy
+SHORT_LIST = 32  # a term's postings written as Python lists up to this many, else as arrays
 
 
 # -- values ---------------------------------------------------------------------------------
-
-
-def _put(n: int, out: bytearray) -> None:
-    """Appends n as a varint: seven bits a byte, low bits first, high bit set on all but last."""
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-
-
-def _take(data: bytes, at: int) -> tuple[int, int]:
-    """(the varint at data[at], where the next one starts)."""
-    n = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        n |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return n, at
-        shift += 7
 
 
 def varints(data: bytes) -> np.ndarray:
@@ -110,24 +88,24 @@ class CompactPositions(Positions):
 
     def encode(self, poslist) -> bytes:
         out = bytearray()
-        _put(len(poslist), out)
+        put_varint(len(poslist), out)
         last = 0
         for pos in poslist:
-            _put(pos - last, out)
+            put_varint(pos - last, out)
             last = pos
         return bytes(out)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        count, at = _take(valuestring, 0)
+        count, at = take_varint(valuestring, 0)
         found, position = [], 0
         for _ in range(count):
-            gap, at = _take(valuestring, at)
+            gap, at = take_varint(valuestring, at)
             position += gap
             found.append(position)
         return found
 
     def decode_frequency(self, valuestring: bytes) -> int:
-        return _take(valuestring, 0)[0]
+        return take_varint(valuestring, 0)[0]
 
     def decode_weight(self, valuestring: bytes) -> float:
         return self.decode_frequency(valuestring) * self.field_boost
@@ -142,8 +120,8 @@ def join_postings(values) -> tuple[bytes, bytes]:
             counts.append(first)
             gaps += value[1:]
         else:
-            n, at = _take(value, 0)
-            _put(n, counts)
+            n, at = take_varint(value, 0)
+            put_varint(n, counts)
             gaps += value[at:]
     return bytes(counts), bytes(gaps)
 
@@ -155,7 +133,7 @@ def split_postings(block: tuple[bytes, bytes]) -> tuple[bytes, ...]:
     values, at = [], 0
     for count in counts:
         out = bytearray()
-        _put(count, out)
+        put_varint(count, out)
         for _ in range(count):
             start = at
             while gaps_data[at] >= 0x80:
@@ -212,11 +190,14 @@ class LibraryCodec(W3Codec):
 
 
 class PostingsWriter(W3PostingsWriter):
-    """W3's postings writer with whole-number weights, CompactPositions blocks and
-    ``add_many``; it counts where it writes instead of asking the file twice a term."""
+    """W3's postings writer, posting by posting (Whoosh's own writer uses it when it merges
+    segments), with blocks packed by ``blocks``; it counts where it writes instead of asking
+    the file for every block."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self._byteids:
+            raise ValueError("term vectors are not used by the library's index")
         self._at: int | None = None  # the file's position: told once, then counted
 
     def _position(self) -> int:
@@ -235,132 +216,202 @@ class PostingsWriter(W3PostingsWriter):
         self._startoffset = self._position()
 
     def finish_postings(self):
-        """W3's, with the counted position."""
+        """W3's, with the counted position (W3's inlining never happens: its limit is one)."""
         terminfo = self._terminfo
-        if not self.written() and len(self) < self._inlinelimit:
-            terminfo.add_block(self)
-            terminfo.set_inline(self._ids, self._weights, self._values)
-        else:
-            if self._ids:
-                self._write_block(last=True)
-            terminfo.set_extent(self._startoffset, self._position() - self._startoffset)
+        if self._ids:
+            self._write_block(last=True)
+        terminfo.set_extent(self._startoffset, self._position() - self._startoffset)
         self._terminfo = None
         return terminfo
 
-    def add_many(self, ids: np.ndarray, weights: np.ndarray, values, lengths: np.ndarray) -> None:
-        """A term's postings at once, as W3's ``add_posting`` one by one would leave them: full
-        blocks written, the last (possibly full) block buffered for ``finish_postings``.
-        lengths are the documents' field lengths as the scorer sees them (0: not counted)."""
-        limit = self._blocklimit
-        total = len(ids)
-        if total <= min(SHORT_LIST, limit):  # most terms: plain lists beat numpy's call cost
-            self._add_short(ids.tolist(), weights.tolist(), values, lengths.tolist())
-            return
-        for start in range(0, total, limit):
-            if self._ids:
-                self._write_block()
-            end = min(start + limit, total)
-            self._ids.frombytes(ids[start:end].astype(np.uint32).tobytes())
-            block_weights = weights[start:end]
-            self._weights.frombytes(block_weights.astype(np.float32).tobytes())
-            if values is not None:
-                self._values.extend(values[start:end])
-            else:
-                self._values.extend(repeat(b"", end - start))
-            counted = lengths[start:end]
-            counted = counted[counted > 0]
-            span = (int(counted.min()), int(counted.max())) if counted.size else None
-            self._note_block(span, float(block_weights.max()))
-
     def _write_block(self, last: bool = False) -> None:
-        """W3's block (same layout, same reader) in one write; the pickle compressed only when
-        it is long enough and the compressed form is shorter (the block says which)."""
+        """W3's block header and statistics, its data packed by ``blocks``, in one write."""
         self._terminfo.add_block(self)
-        data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
-        comp = 0
-        if self._compression and len(data) >= RAW_BLOCK_BYTES:
-            packed = zlib.compress(data, self._compression)
-            if len(packed) < len(data):
-                data, comp = packed, self._compression
-        ids = self._ids
-        info = pickle.dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                comp,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
+        format_ = self._format
+        compact = isinstance(format_, CompactPositions)
+        data = bytearray()
+        blocks.pack_ids(self._ids.tolist(), data)
+        blocks.pack_weights(self._weights.tolist(), _boost(format_), data)
+        values = join_postings(self._values) if compact else self._values
+        blocks.pack_values(format_, values, data, compact)
+        block = _block(
+            data,
+            len(self._ids),
+            self._ids[-1],
+            self._maxweight,
+            self._minlength,
+            self._maxlength,
+            first=not self._blockcount,
+            last=last,
         )
-        length = len(info) + len(data)
-        head = WHOOSH3_HEADER_MAGIC if not self._blockcount else b""
-        block = b"".join((head, pack_int(-length if last else length), info, data))
         at = self._position()
         self._postfile.write(block)
         self._at = at + len(block)
         self._blockcount += 1
         self._new_block()
 
-    def _add_short(self, ids: list, weights: list, values, lengths: list) -> None:
-        """``add_many`` for a list shorter than a block, as lists."""
-        if self._ids:
-            self._write_block()
-        self._ids.extend(ids)
-        self._weights.extend(weights)
-        self._values.extend(values if values is not None else repeat(b"", len(ids)))
-        counted = [n for n in lengths if n > 0]
-        self._note_block((min(counted), max(counted)) if counted else None, float(max(weights)))
 
-    def _note_block(self, span: tuple[int, int] | None, top: float) -> None:
-        """A block's statistics, as W3's ``add_posting`` keeps them: the range of the counted
-        field lengths (None: none counted) and the highest weight."""
-        if span is not None:
-            low, high = span
-            self._minlength = low if self._minlength is None else min(self._minlength, low)
-            self._maxlength = max(self._maxlength, high)
-        self._maxweight = max(self._maxweight, top)
+def _boost(format_) -> float:
+    return getattr(format_, "field_boost", 1.0)
 
-    def _mini_ids(self):
-        """W3's delta-encoded ids; a long block's at C speed."""
-        if len(self._ids) < NUMPY_FROM or self._byteids:
-            return super()._mini_ids()
-        ids = np.frombuffer(self._ids, dtype=np.uint32).astype(np.int64)
-        return tuple(np.diff(ids, prepend=0).tolist())
 
-    def _mini_weights(self):
-        """W3's weights (None when all are 1, one value when all are equal), whole numbers
-        as ints; a long block's checked at C speed."""
-        if len(self._weights) < NUMPY_FROM:
-            weights = super()._mini_weights()
-            if isinstance(weights, tuple) and all(w.is_integer() for w in weights):
-                return tuple(int(w) for w in weights)
-            return weights
-        found = np.frombuffer(self._weights, dtype=np.float32)
-        first = found[0]
-        if (found == first).all():
-            return None if first == 1.0 else self._weights[0]
-        if (found == np.floor(found)).all():
-            return tuple(found.astype(np.int64).tolist())
-        return tuple(found.tolist())
+_BLOCK_INFO = pickle.dumps  # W3's matcher reads a block's statistics as a pickled tuple
 
-    def _mini_values(self):
-        if isinstance(self._format, CompactPositions):
-            return join_postings(self._values)
-        return super()._mini_values()
+
+def _block(data, count, last_id, top, low, high, first: bool, last: bool) -> bytes:
+    """A whole block as W3's matcher reads it: the term's magic (first block only), the length
+    (negative for the last block), the pickled statistics, the data. low and high are the
+    range of the counted field lengths (low None: none counted); compression is always 0."""
+    info = _BLOCK_INFO((count, last_id, top, 0, length_to_byte(low), length_to_byte(high)), 2)
+    length = len(info) + len(data)
+    head = WHOOSH3_HEADER_MAGIC if first else b""
+    return b"".join((head, pack_int(-length if last else length), info, data))
+
+
+_TERM_INFO = struct.Struct("!BfIBBfII")  # W3TermInfo's, followed by the extent
+_EXTENT = struct.Struct("!qi")
+_KEY_VALUE = struct.Struct("!ii")  # the terms table's lengths before a key and its value
+
+
+class TermWriter:
+    """Writes one field's terms, in key order, straight to the segment's postings file and
+    terms table: the bytes W3's field writer, postings writer and term info objects would
+    write term by term, without the half-dozen calls and objects each term cost there.
+    ``tests/test_engine.py`` compares the files both ways, byte for byte."""
+
+    def __init__(self, fieldwriter) -> None:
+        self._postfile = fieldwriter._postfile
+        self._table = fieldwriter._tindex
+        self._prefix = pack_ushort(fieldwriter._fieldid)
+        self._format = fieldwriter._format
+        self._boost = _boost(self._format)
+        self._compact = isinstance(self._format, CompactPositions)
+        self._limit = fieldwriter._codec._blocklimit
+        self._post_at = self._postfile.tell()
+        self._table_at = self._table.dbfile.tell()
+        self._key = b""
+
+    def add(self, btext: bytes, ids: np.ndarray, weights: np.ndarray, values, lengths) -> None:
+        """One term's postings: ids ascending, float32 weights, the postings' encoded values
+        (None for a format without values), and each document's counted field length (0: not
+        counted), all as arrays but values."""
+        count = len(ids)
+        if count <= SHORT_LIST:
+            id_list = ids.tolist()
+            weight_list = weights.tolist()
+            counted = [n for n in lengths.tolist() if n > 0]
+            low, high = (min(counted), max(counted)) if counted else (None, 0)
+            top = max(weight_list)
+            data = bytearray()
+            blocks.pack_ids(id_list, data)
+            blocks.pack_weights(weight_list, self._boost, data)
+            if values is not None or self._format.fixed_value_size() != 0:
+                found = join_postings(values) if self._compact else values
+                blocks.pack_values(self._format, found, data, self._compact)
+            block = _block(data, count, id_list[-1], top, low, high, True, True)
+            total = sum(weight_list)
+            first, final = id_list[0], id_list[-1]
+        else:
+            block, total, top, low, high = self._long(ids, weights, values, lengths)
+            first, final = int(ids[0]), int(ids[-1])
+        start = self._post_at
+        self._postfile.write(block)
+        self._post_at += len(block)
+        info = _TERM_INFO.pack(
+            0, total, count, length_to_byte(low), length_to_byte(high), top, first, final
+        ) + _EXTENT.pack(start, len(block))
+        self._table_row(self._prefix + btext, info)
+
+    def _long(self, ids, weights, values, lengths):
+        """A list of more than SHORT_LIST postings: its blocks at C speed, and the term's total
+        weight, top weight and range of counted lengths."""
+        parts, total, top, low, high = [], 0.0, 0.0, None, 0
+        limit = self._limit
+        for start in range(0, len(ids), limit):
+            end = min(start + limit, len(ids))
+            block_weights = weights[start:end]
+            counted = lengths[start:end]
+            counted = counted[counted > 0]
+            block_low, block_high = (
+                (int(counted.min()), int(counted.max())) if counted.size else (None, 0)
+            )
+            block_top = float(block_weights.max())
+            data = bytearray()
+            blocks.pack_id_array(ids[start:end], data)
+            blocks.pack_weight_array(block_weights, self._boost, data)
+            if values is not None or self._format.fixed_value_size() != 0:
+                found = values[start:end]
+                found = join_postings(found) if self._compact else found
+                blocks.pack_values(self._format, found, data, self._compact)
+            last_id = int(ids[end - 1])
+            parts.append(
+                _block(
+                    data,
+                    end - start,
+                    last_id,
+                    block_top,
+                    block_low,
+                    block_high,
+                    first=not start,
+                    last=end == len(ids),
+                )
+            )
+            total += sum(block_weights.tolist())
+            top = max(top, block_top)
+            if block_low is not None:
+                low = block_low if low is None else min(low, block_low)
+            high = max(high, block_high)
+        return b"".join(parts), total, top, low, high
+
+    def _table_row(self, key: bytes, value: bytes) -> None:
+        """``OrderedHashWriter.add`` with the position counted."""
+        table = self._table
+        at = self._table_at
+        table.index.append(at)
+        row = b"".join((_KEY_VALUE.pack(len(key), len(value)), key, value))
+        table.dbfile.write(row)
+        self._table_at = at + len(row)
+        hashed = table.hashfn(key)
+        table.buckets[hashed & 255].append((hashed, at))
+        self._key = key
+
+    def close(self) -> None:
+        """Leaves the terms table as its own ``add`` would have (the last key, for order)."""
+        if self._key:
+            self._table.lastkey = self._key
 
 
 class LeafMatcher(W3LeafMatcher):
-    """W3's matcher over blocks that may hold CompactPositions' (counts, gaps)."""
+    """W3's matcher over blocks packed by ``blocks``."""
+
+    def _read_data(self):
+        data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+        compact = isinstance(self.format, CompactPositions)
+        self._data = blocks.unpack(data, self._blocklength, self.format, compact)
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data[0].tolist()
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data[1].tolist()
 
     def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        values = self._data[2]
         if isinstance(self.format, CompactPositions):
-            if self._data is None:
-                self._read_data()
-            self._values = split_postings(self._data[2])
+            self._values = split_postings(values)
+        elif values is None:
+            self._values = (None,) * self._blocklength
+        elif isinstance(values, bytes):
+            size = self._fixedsize
+            self._values = tuple(values[i : i + size] for i in range(0, len(values), size))
         else:
-            super()._read_values()
+            self._values = values
 
 
 class _FieldWriter(W3FieldWriter):

@@ -16,7 +16,7 @@ from ..source.markup import MARKUP_VERSION
 from .codec import CompactPositions, Counts
 from .codec import LibraryCodec as LibraryCodec  # named here by indexes before version 8
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 FACETS = (
     "theme",
     "city",

@@ -7,8 +7,7 @@ term -> positions for the phrase field), which it appends to two flat arrays per
 number, weight) and one entry per document (where its postings end). Each term is kept once
 per field, as a key of a dictionary that numbers it. On flush each field's postings are put
 in term order with one stable numpy sort (documents arrive in order, so they stay in order
-within a term), and each term's postings go to the codec a block at a time
-(``codec.PostingsWriter.add_many``).
+within a term), and each term's postings go to the codec's ``TermWriter`` as arrays.
 
 ``SegmentWriter`` is Whoosh's, with that path for the ``KeyedText`` fields and Whoosh's own
 for the few others (ids, facets). Files and formats are the codec's, unchanged.
@@ -23,7 +22,7 @@ from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 from .. import machine
 from ..language import analysis
-from .codec import CompactPositions, field_lengths
+from .codec import CompactPositions, TermWriter, field_lengths
 from .schema import KeyedText
 
 
@@ -161,7 +160,7 @@ def _write_field(fieldwriter, postings: _FieldPostings, lengths: np.ndarray) -> 
         ends = ends[order]
         data = memoryview(postings.values)
     del order
-    write = fieldwriter._postwriter
+    terms = TermWriter(fieldwriter)
     for number in sorted(range(len(keys)), key=keys.__getitem__):
         start, end = int(starts[number]), int(starts[number + 1])
         values = None
@@ -170,9 +169,8 @@ def _write_field(fieldwriter, postings: _FieldPostings, lengths: np.ndarray) -> 
                 bytes(data[b:e])
                 for b, e in zip(begins[start:end].tolist(), ends[start:end].tolist(), strict=True)
             ]
-        fieldwriter.start_term(keys[number])
-        write.add_many(docs[start:end], weights[start:end], values, doc_lengths[start:end])
-        fieldwriter.finish_term()
+        terms.add(keys[number], docs[start:end], weights[start:end], values, doc_lengths[start:end])
+    terms.close()
 
 
 class SegmentWriter(WhooshSegmentWriter):

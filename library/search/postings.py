@@ -2,10 +2,9 @@
 
 Whoosh's matchers walk postings one document at a time in Python, which is what made a search
 over a large library slow. A search here reads whole posting lists, so this module decodes the
-W3 codec's blocks (a pickled tuple of delta-coded ids, weights and values per block, values as
-``indexer/writing/codec.py`` writes them) straight into arrays. It relies on the block layout
-of whoosh-reloaded 2.7.5, which is pinned; ``tests/test_engine.py`` compares every reader here
-with Whoosh's own matchers.
+codec's blocks (ids, weights and values packed as arrays by ``indexer/writing/blocks.py``)
+straight into arrays. It relies on the block headers of whoosh-reloaded 2.7.5, which is pinned;
+``tests/test_engine.py`` compares every reader here with Whoosh's own matchers.
 """
 
 from __future__ import annotations
@@ -44,15 +43,9 @@ def read_postings(segment, fieldname: str, btext: bytes, positions: bool = False
     ids, weights, found = [], [], []
     while True:
         matcher._read_data()
-        deltas, block_weights, block_values = matcher._data
-        count = matcher._blocklength
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        if block_weights is None:
-            weights.append(np.ones(count, dtype=np.float32))
-        elif isinstance(block_weights, (float, int)):
-            weights.append(np.full(count, block_weights, dtype=np.float32))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float32))
+        block_ids, block_weights, block_values = matcher._data
+        ids.append(block_ids)
+        weights.append(block_weights)
         if positions and compact:
             found.append(block_values)  # (counts, gaps) of the block
         elif positions:
