@@ -120,6 +120,10 @@ def normalise(text: str) -> str:
 
 _LETTERS = r"(?:[^\W_][\u0300-\u036f\u00ad\u200b-\u200d]*)+"
 _WORD = re.compile(rf"{_LETTERS}(?:['’ʼ‘`´\-‐‑]{_LETTERS})*")
+# The same words in a text without combining marks, soft hyphens or zero-width characters (most
+# texts once normalised): the letters' inner repeat is what makes _WORD slow.
+_PLAIN_WORD = re.compile(r"[^\W_]+(?:['’ʼ‘`´\-‐‑][^\W_]+)*")
+_MARKS = re.compile(r"[\u0300-\u036f\u00ad\u200b-\u200d]")
 _PIECE = re.compile(r"[^\-‐‑]+")
 _APOSTROPHES = "'’ʼ‘`´"
 _JOINERS = re.compile(r"['’ʼ‘`´\-‐‑]")
@@ -401,7 +405,7 @@ def _one_table(value: str) -> Table:
     positions: dict[str, list[int]] = {}
     at = positions.setdefault
     pos = 0
-    for whole in _WORD.findall(text):
+    for whole in (_WORD if _MARKS.search(text) else _PLAIN_WORD).findall(text):
         # Normalised, a word's only joiners are "-" and "'"; most words have neither.
         if "-" not in whole and "'" not in whole:
             if len(whole) <= MAX_WORD:

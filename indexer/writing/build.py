@@ -456,7 +456,9 @@ def document(resource: Resource) -> dict:
     from ..language.analysis import fold
 
     body = resource.full_text
-    everything = (resource.title, body)  # title and body, each read once for all fields
+    # Title and body, each read once for all fields. The body comes first: joining the two
+    # then shifts the title's few positions, not the body's many (phrases match within either).
+    everything = (body, resource.title)
     doc = {
         "path": resource.path,
         "sha": resource.sha,

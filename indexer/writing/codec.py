@@ -40,7 +40,7 @@ from .blocks import put_varint, take_varint
 # Postings in blocks of 512 (Whoosh's default is 128): a search reads whole posting lists, and
 # fewer, larger blocks decode with less per-block work. Every writer of the index passes it.
 BLOCK_POSTINGS = 512
-SHORT_LIST = 32  # a term's postings written as Python lists up to this many, else as arrays
+SHORT_LIST = 48  # a term's postings written as Python lists up to this many, else as arrays
 
 
 # -- values ---------------------------------------------------------------------------------
