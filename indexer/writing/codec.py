@@ -1,16 +1,22 @@
 """The codec every writer of the index uses: Whoosh's W3 files, smaller and written faster.
 
-The files, the block layout and Whoosh's readers are W3's; what changes is what a block holds:
+The files and the block headers are W3's, so Whoosh's readers find their way; what changes is
+what a block holds and how it is written:
 
-- ``Counts``: a word's frequency in a document is kept once, as the posting's weight (whole
-  numbers pickle in one or two bytes instead of nine for a float), with no value beside it.
+- ``Counts``: a word's frequency in a document is kept once, as the posting's weight, with no
+  value beside it.
 - ``CompactPositions``: positions are varint-coded gaps; a block keeps its postings' counts
-  and gaps as two byte strings instead of one pickled string per posting, so zlib sees them
-  end to end. ``positions`` decodes a whole posting list's positions into numpy arrays.
+  and gaps as two byte strings instead of one string per posting. ``PositionLists`` decodes a
+  whole posting list's positions into numpy arrays.
+- A block's ids, weights and values are packed as plain arrays (``blocks``), not pickled
+  and compressed; ``LeafMatcher`` reads them for Whoosh.
+- ``TermWriter`` writes a field's terms straight to the postings file and terms table, the
+  bytes W3's writers would write term by term; ``PostingsWriter`` stays for Whoosh's own
+  writer, which merges segments posting by posting.
 
-Together they make the postings less than half the size of W3's own (the phrase field most of
-all). ``LibraryCodec`` also looks each document's field length up in memory when writing: W3
-reads it back from disk for every posting, which was a tenth of a build.
+Together they make the postings smaller than W3's compressed ones and a build's writing a
+fraction of what it was. ``LibraryCodec`` also looks each document's field length up in memory
+when writing: W3 reads it back from disk for every posting.
 """
 
 from __future__ import annotations
@@ -458,4 +464,4 @@ def field_lengths(reader: W3PerDocReader, fieldname: str) -> np.ndarray:
 
 def codec() -> W3Codec:
     """The codec every writer of the index uses (see BLOCK_POSTINGS and LibraryCodec)."""
-    return LibraryCodec(blocklimit=BLOCK_POSTINGS, compression=1)
+    return LibraryCodec(blocklimit=BLOCK_POSTINGS, compression=0)  # blocks are never compressed
