@@ -3,11 +3,16 @@ traceback or debugger for a visitor; the security headers on every response."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import shutil
 
 import pytest
 
+from indexer.writing import store
+from indexer.writing.build import build
+from indexer.writing.schema import SCHEMA_VERSION
 from library import create_app
 
 
@@ -49,6 +54,29 @@ def test_health_is_503_without_an_index(tmp_path):
     response = client.get("/health")
     assert response.status_code == 503
     assert response.get_json()["status"] == "no-index"
+
+
+def test_an_index_of_an_earlier_schema_is_not_served_until_it_is_rebuilt(
+    tmp_path, built_index, fixture_content
+):
+    """Its blocks are in a format this code does not read: searches answer 503 (no index)
+    instead of failing, and the next build replaces it."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(built_index[0], index_dir, symlinks=True)
+    meta_path = store.current_generation(index_dir) / store.META_FILE
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta["fingerprint"] = "earlier/" + meta["fingerprint"].split("/", 1)[1]
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    assert client.get("/api/search?q=roma").status_code == 503
+    assert client.get("/en/search?q=roma").status_code == 503
+    assert client.get("/health").get_json()["status"] == "no-index"
+    report = build(fixture_content, index_dir, say=lambda _: None)
+    assert report.documents > 0
+    fingerprint = store.read_json(store.current_generation(index_dir) / store.META_FILE)
+    assert fingerprint["fingerprint"].startswith(SCHEMA_VERSION + "/")
+    answer = client.get("/api/search?q=roma")
+    assert answer.status_code == 200 and answer.get_json()["total"] > 0
 
 
 @pytest.fixture()

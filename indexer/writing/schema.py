@@ -129,6 +129,12 @@ def build_schema() -> Schema:
     return Schema(**fields)
 
 
+def readable(index_fingerprint: str) -> bool:
+    """True when an index with this fingerprint has the fields and the block format this code
+    reads (an older one is rebuilt from scratch by the next build, and is not served meanwhile)."""
+    return index_fingerprint.split("/", 1)[0] == SCHEMA_VERSION
+
+
 def fingerprint(vocabulary_fingerprint: str) -> str:
     """Changes whenever an existing index can no longer be updated in place."""
     from ..language.analysis import ANALYSIS_VERSION

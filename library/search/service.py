@@ -21,7 +21,7 @@ import numpy as np
 
 from indexer.contract.vocabulary import Vocabulary
 from indexer.language import analysis
-from indexer.writing import store
+from indexer.writing import schema, store
 
 from .. import querytext
 from ..models import (
@@ -45,7 +45,8 @@ RELATED_BOOSTS = {"city": 3.0, "project": 2.0, "theme": 1.0, "step": 1.0}
 
 
 class IndexMissing(RuntimeError):
-    """No index has been built yet in the configured folder."""
+    """No index has been built yet in the configured folder, or only one of an earlier schema
+    that the running build is replacing."""
 
 
 class SearchService:
@@ -99,6 +100,11 @@ class SearchService:
                 generation = store.current_generation(self.index_dir)
                 if generation is None:
                     raise IndexMissing(str(self.index_dir))
+                meta = store.read_json(generation / store.META_FILE)
+                if not schema.readable(str(meta.get("fingerprint", ""))):
+                    raise IndexMissing(
+                        f"{generation} (an earlier schema: the next build replaces it)"
+                    )
                 snapshot = Snapshot(generation)
                 self._current = current = (key, snapshot)
                 logger.info("opened %s (toc %s)", generation.name, snapshot.toc)
