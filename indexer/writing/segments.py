@@ -155,8 +155,11 @@ def _write_field(fieldwriter, postings: _FieldPostings, lengths: np.ndarray) -> 
     doc_lengths = lengths[docs] if lengths.size else np.zeros(docs.size, dtype=np.int32)
     ends = begins = data = None
     if postings.values is not None:  # each posting's encoded positions, found by its ends
-        ends = np.frombuffer(postings.ends, dtype=np.uint32).astype(np.int64)
-        begins = np.concatenate(([0], ends[:-1]))[order]
+        # (four-byte offsets: the phrase field's arrays are the largest a flush holds at once)
+        ends = np.frombuffer(postings.ends, dtype=np.uint32)
+        begins = np.zeros_like(ends)
+        begins[1:] = ends[:-1]
+        begins = begins[order]
         ends = ends[order]
         data = memoryview(postings.values)
     del order
