@@ -104,12 +104,19 @@ def _cheap_keys(lang: str, lowered: str) -> tuple[tuple[str, tuple[str, ...]], .
     return tuple(found)
 
 
+@lru_cache(maxsize=16384)
 def _full_keys(lang: str, lowered: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if lang not in analysis.SPECS or stopwords.is_stopword(lang, lowered):
         return ()
     return tuple(
         (kind, analysis.keys(kind, lang, lowered, True)) for kind in ("precise", "folded", "trunc")
     )
+
+
+@lru_cache(maxsize=16384)
+def _lowered(word: str) -> str:
+    """A word of a text as analysis sees it, normalised and lower-cased (words repeat)."""
+    return analysis.normalise(word).lower()
 
 
 def _hit(keys, table: dict[str, dict[str, int]]) -> int:
@@ -193,7 +200,7 @@ def _prefix_marks(text: str, query: _Query) -> list[_Mark]:
     for found in query.finder.finditer(folded):
         start, end = found.span()
         word = text[start:end]
-        index = _hit(_cheap_keys(query.lang, analysis.normalise(word).lower()), query.cheap)
+        index = _hit(_cheap_keys(query.lang, _lowered(word)), query.cheap)
         if index >= 0:
             marks.append(_Mark(start, end, index))
     return marks
@@ -207,7 +214,7 @@ def _latin_marks(text: str, query: _Query) -> list[_Mark]:
         word = found.group()
         if word.isascii():
             continue
-        for key in _latin_keys(query.lang, analysis.normalise(word).lower()):
+        for key in _latin_keys(query.lang, _lowered(word)):
             index = query.latin.get(key)
             if index is not None:
                 marks.append(_Mark(found.start(), found.end(), index))
@@ -269,7 +276,7 @@ def _render(text: str, start: int, end: int, query: _Query) -> str:
     parts = [] if start == 0 else [ELLIPSIS + " "]
     cursor = 0
     for found in _LETTERS.finditer(part):
-        lowered = analysis.normalise(found.group()).lower()
+        lowered = _lowered(found.group())
         index = _hit(_full_keys(query.lang, lowered), query.full)
         if index < 0:
             index = _hit(_cheap_keys(query.lang, lowered), query.cheap)
