@@ -12,7 +12,7 @@ import json
 import math
 import pickle
 from dataclasses import dataclass, field, fields, is_dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -329,14 +329,18 @@ def language_codes() -> frozenset[str]:
     return frozenset({c for c in names if len(c) == 2 and c.isalpha()} | set(EXTRA_LANGUAGES))
 
 
+@lru_cache(maxsize=4096)
 def country_name(code: str, language: str) -> str:
+    """A country's name in a language (remembered: a results page names some forty)."""
     try:
         return Locale.parse(language).territories.get(code, code)
     except (ValueError, LookupError):
         return code
 
 
+@lru_cache(maxsize=4096)
 def language_name(code: str, language: str) -> str:
+    """A language's name in a language (remembered, as ``country_name``)."""
     if code in EXTRA_LANGUAGES and language == "en":
         return EXTRA_LANGUAGES[code]
     try:

@@ -8,19 +8,22 @@ from indexer.contract.vocabulary import Vocabulary, country_name, language_name
 from .. import querytext
 from ..models import FacetCount
 
+# Facets whose values are vocabulary terms, and the vocabulary's name for their kind.
+_KINDS = {
+    "theme": "themes",
+    "type": "types",
+    "project": "projects",
+    "step": "steps",
+    "evidence": "evidence",
+    "reports": "reports",
+}
+
 
 def facet_label(vocab: Vocabulary, facet: str, value: str, ui: str) -> str:
     """A facet value as the visitor should read it, in the UI language."""
-    kinds = {
-        "theme": "themes",
-        "type": "types",
-        "project": "projects",
-        "step": "steps",
-        "evidence": "evidence",
-        "reports": "reports",
-    }
-    if facet in kinds:
-        term = vocab.kind(kinds[facet]).get(value)
+    kind = _KINDS.get(facet)
+    if kind is not None:
+        term = vocab.kind(kind).get(value)
         return term.label(ui) if term else value
     if facet == "city":
         city = vocab.cities.get(value)
