@@ -233,13 +233,7 @@ class PostingsWriter(W3PostingsWriter):
     def _write_block(self, last: bool = False) -> None:
         """W3's block header and statistics, its data packed by ``blocks``, in one write."""
         self._terminfo.add_block(self)
-        format_ = self._format
-        compact = isinstance(format_, CompactPositions)
-        data = bytearray()
-        blocks.pack_ids(self._ids.tolist(), data)
-        blocks.pack_weights(self._weights.tolist(), _boost(format_), data)
-        values = join_postings(self._values) if compact else self._values
-        blocks.pack_values(format_, values, data, compact)
+        data = _block_data(self._format, self._ids.tolist(), self._weights.tolist(), self._values)
         block = _block(
             data,
             len(self._ids),
@@ -257,18 +251,28 @@ class PostingsWriter(W3PostingsWriter):
         self._new_block()
 
 
-def _boost(format_) -> float:
-    return getattr(format_, "field_boost", 1.0)
-
-
-_BLOCK_INFO = pickle.dumps  # W3's matcher reads a block's statistics as a pickled tuple
+def _block_data(format_, ids, weights, values) -> bytearray:
+    """A block's data packed by ``blocks``: ids and float32 weights as lists (or as numpy
+    arrays, for a long list), and the postings' encoded values (None for a format without)."""
+    boost = getattr(format_, "field_boost", 1.0)
+    compact = isinstance(format_, CompactPositions)
+    data = bytearray()
+    if isinstance(ids, np.ndarray):
+        blocks.pack_id_array(ids, data)
+        blocks.pack_weight_array(weights, boost, data)
+    else:
+        blocks.pack_ids(ids, data)
+        blocks.pack_weights(weights, boost, data)
+    blocks.pack_values(format_, join_postings(values) if compact else values, data, compact)
+    return data
 
 
 def _block(data, count, last_id, top, low, high, first: bool, last: bool) -> bytes:
     """A whole block as W3's matcher reads it: the term's magic (first block only), the length
     (negative for the last block), the pickled statistics, the data. low and high are the
     range of the counted field lengths (low None: none counted); compression is always 0."""
-    info = _BLOCK_INFO((count, last_id, top, 0, length_to_byte(low), length_to_byte(high)), 2)
+    # W3's matcher reads a block's statistics as a pickled tuple
+    info = pickle.dumps((count, last_id, top, 0, length_to_byte(low), length_to_byte(high)), 2)
     length = len(info) + len(data)
     head = WHOOSH3_HEADER_MAGIC if first else b""
     return b"".join((head, pack_int(-length if last else length), info, data))
@@ -290,8 +294,6 @@ class TermWriter:
         self._table = fieldwriter._tindex
         self._prefix = pack_ushort(fieldwriter._fieldid)
         self._format = fieldwriter._format
-        self._boost = _boost(self._format)
-        self._compact = isinstance(self._format, CompactPositions)
         self._limit = fieldwriter._codec._blocklimit
         self._post_at = self._postfile.tell()
         self._table_at = self._table.dbfile.tell()
@@ -308,12 +310,7 @@ class TermWriter:
             counted = [n for n in lengths.tolist() if n > 0]
             low, high = (min(counted), max(counted)) if counted else (None, 0)
             top = max(weight_list)
-            data = bytearray()
-            blocks.pack_ids(id_list, data)
-            blocks.pack_weights(weight_list, self._boost, data)
-            if values is not None or self._format.fixed_value_size() != 0:
-                found = join_postings(values) if self._compact else values
-                blocks.pack_values(self._format, found, data, self._compact)
+            data = _block_data(self._format, id_list, weight_list, values)
             block = _block(data, count, id_list[-1], top, low, high, True, True)
             total = sum(weight_list)
             first, final = id_list[0], id_list[-1]
@@ -342,13 +339,8 @@ class TermWriter:
                 (int(counted.min()), int(counted.max())) if counted.size else (None, 0)
             )
             block_top = float(block_weights.max())
-            data = bytearray()
-            blocks.pack_id_array(ids[start:end], data)
-            blocks.pack_weight_array(block_weights, self._boost, data)
-            if values is not None or self._format.fixed_value_size() != 0:
-                found = values[start:end]
-                found = join_postings(found) if self._compact else found
-                blocks.pack_values(self._format, found, data, self._compact)
+            found = values[start:end] if values is not None else None
+            data = _block_data(self._format, ids[start:end], block_weights, found)
             last_id = int(ids[end - 1])
             parts.append(
                 _block(
