@@ -62,17 +62,18 @@ def _work(path: str, codec, segment_docs: int, jobs, results, read, prepare, me,
     try:
         ix = whoosh_index.open_dir(path)
         segments: list = []
-        state = {"writer": None, "count": 0}
+        writer, count = None, 0
         waiting: dict[int, list] = {}
 
         def add(fields: dict) -> None:
-            if state["writer"] is None:
-                state["writer"], state["count"] = _segment_writer(ix, codec), 0
-            state["writer"].add_document(**fields)
-            state["count"] += 1
-            if state["count"] >= segment_docs:
-                segments.append(_finish_segment(state["writer"]))
-                state["writer"] = None
+            nonlocal writer, count
+            if writer is None:
+                writer, count = _segment_writer(ix, codec), 0
+            writer.add_document(**fields)
+            count += 1
+            if count >= segment_docs:
+                segments.append(_finish_segment(writer))
+                writer = None
 
         def settle(block: bool) -> None:
             while waiting and (block or not verdicts.empty()):
@@ -100,8 +101,8 @@ def _work(path: str, codec, segment_docs: int, jobs, results, read, prepare, me,
                 for fields in job[1]:
                     add(fields)
             settle(block=False)
-        if state["writer"] is not None:
-            segments.append(_finish_segment(state["writer"]))
+        if writer is not None:
+            segments.append(_finish_segment(writer))
         results.put(("ok", segments))
     except BaseException as err:  # reported to the parent, which cancels the build
         results.put(("error", f"{type(err).__name__}: {err}"))
@@ -183,22 +184,23 @@ class ParallelWriter:
             self._send()
         batches = [items[start : start + READ_BATCH] for start in range(0, len(items), READ_BATCH)]
         arrived: dict[int, tuple[int, list]] = {}
-        decided = [0]
+        decided = 0  # batches whose verdict has been sent, in order
 
         def receive(block: bool) -> None:
-            while decided[0] < len(batches) and (block or not self._results.empty()):
+            nonlocal decided
+            while decided < len(batches) and (block or not self._results.empty()):
                 worker, number, metas = self._report()
                 arrived[number] = (worker, metas)
-                while decided[0] in arrived:
-                    worker, metas = arrived.pop(decided[0])
-                    self._verdicts[worker].put((decided[0], decide(metas)))
-                    decided[0] += 1
+                while decided in arrived:
+                    worker, metas = arrived.pop(decided)
+                    self._verdicts[worker].put((decided, decide(metas)))
+                    decided += 1
                 block = False
 
         for number, batch in enumerate(batches):
             self._put(("read", batch, number), meanwhile=lambda: receive(False))
             receive(False)
-        while decided[0] < len(batches):
+        while decided < len(batches):
             receive(True)
 
     def _report(self) -> tuple:
