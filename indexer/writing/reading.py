@@ -174,9 +174,7 @@ def read_for_writing(item: tuple[str, Path]) -> tuple[Resource | None, Meta]:
     """``_read_and_validate`` in a writer process: the resource it adds, and what this process
     needs of the file (see ``claimed``), which is small to send."""
     relpath, resource, problems, entry = _read_and_validate(item)
-    claim = None
-    if resource is not None:
-        claim = (resource.key, resource.id, resource.language, resource.id_line)
+    claim = _claim_of(resource) if resource is not None else None
     return resource, (relpath, claim, problems, entry)
 
 
@@ -217,10 +215,13 @@ def _read_one(source, data, vocab, problems: list[Problem]) -> Resource | None:
     return resource
 
 
+def _claim_of(resource: Resource) -> Claim:
+    return (resource.key, resource.id, resource.language, resource.id_line)
+
+
 def _claim(resource: Resource, taken: dict[str, str], problems: list[Problem]) -> bool:
     """Reserve (id, language) for resource; False, with a problem, when a file already has it."""
-    claim = (resource.key, resource.id, resource.language, resource.id_line)
-    return _take(resource.path, *claim, taken, problems)
+    return _take(resource.path, *_claim_of(resource), taken, problems)
 
 
 def _take(path: str, key: str, id_: str, language: str, line: int, taken, problems) -> bool:
