@@ -92,3 +92,28 @@ def test_a_page_says_when_theme_matches_were_added(client):
 
 def test_no_theme_matches_when_the_words_name_no_theme(client):
     assert search(client, "Karviná")["theme_matches"] == []
+
+
+def test_serbian_and_bosnian_texts_get_croatian_inflection(content_copy, tmp_path):
+    """A query in one case finds a Serbian or Bosnian text that has the words in another, and
+    the snippet marks them: both languages are analysed by the Croatian (Serbian Snowball) rules."""
+    from indexer.writing.build import build
+    from library import create_app
+
+    (content_copy / "good" / "grupe.sr.md").write_text(
+        "---\ntitle: Mobilizacija u opštinama\n---\n"
+        "Podrška radu akcionih grupa zajednice u deset opština tokom prve godine programa.\n",
+        "utf-8",
+    )
+    (content_copy / "good" / "stanovi.bs.md").write_text(
+        "---\ntitle: Socijalni stanovi\n---\n"
+        "Grad je izgradio dvadeset socijalnih stanova za porodice iz romskih naselja.\n",
+        "utf-8",
+    )
+    build(content_copy, tmp_path / "index", say=lambda _: None)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+
+    found = search(client, "akciona grupa opština")  # the text has akcionih grupa … opština
+    assert ids(found)[:1] == ["good/grupe"]
+    assert "<mark>akcionih</mark>" in found["results"][0]["snippet"]
+    assert ids(search(client, "socijalni stan romsko naselje"))[:1] == ["good/stanovi"]

@@ -54,11 +54,20 @@ from . import translit
 from .folding import fold
 from .stemmers import lemmas, stemmer
 
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 
 LANGUAGES: tuple[str, ...] = (
     "cs", "sk", "bg", "hu", "ro", "es", "it", "el", "en", "pl", "hr", "sl", "de", "fr", "pt",
 )  # fmt: skip
+
+# Languages analysed by a close relative's rules: Serbian and Bosnian inflect as Croatian does,
+# and the Snowball stemmer behind "hr" is the Serbian one (it reads Cyrillic as Latin first).
+ANALYSED_AS: dict[str, str] = {"sr": "hr", "bs": "hr"}
+
+
+def analysed_as(lang: str) -> str:
+    """The language whose analysis a text in ``lang`` gets: itself, or a close relative."""
+    return ANALYSED_AS.get(lang, lang)
 
 
 @dataclass(frozen=True)

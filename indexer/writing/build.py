@@ -28,7 +28,7 @@ from ..contract import profiles
 from ..contract.problems import ERROR, Problem
 from ..contract.validate import Resource
 from ..language import analysis
-from ..language.analysis import LANGUAGES
+from ..language.analysis import LANGUAGES, analysed_as
 from ..progress import Progress
 from ..source import attaching
 from . import manifest, reading, store
@@ -491,12 +491,13 @@ def document(resource: Resource) -> dict:
         "practice": json.dumps(resource.practice, ensure_ascii=False) if resource.practice else "",
         "alias": ",".join(resource.aliases),
         "attachments": json.dumps(resource.files, ensure_ascii=False) if resource.files else "",
-        spell_field(resource.language): everything,
+        spell_field(analysed_as(resource.language)): everything,
     }
-    if resource.language in LANGUAGES:
-        for kind in kinds_of(resource.language):
-            doc[title_field(kind, resource.language)] = resource.title
-            doc[body_field(kind, resource.language)] = body
+    lang = analysed_as(resource.language)
+    if lang in LANGUAGES:
+        for kind in kinds_of(lang):
+            doc[title_field(kind, lang)] = resource.title
+            doc[body_field(kind, lang)] = body
     return doc
 
 

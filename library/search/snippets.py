@@ -148,7 +148,9 @@ def snippet(stored: dict, words: list[str]) -> Snippet:
     text = " ".join(x for x in (stored.get("summary", ""), stored.get("text", "")) if x)
     content = [w for w in words if not stopwords.stopword_languages(w)] or words
     if content:
-        query = _query(stored.get("language", ""), tuple(w.lower() for w in content))
+        query = _query(
+            analysis.analysed_as(stored.get("language", "")), tuple(w.lower() for w in content)
+        )
         found = _passage(text, query)
         if found:
             return Snippet(found)
