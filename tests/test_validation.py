@@ -210,3 +210,35 @@ def test_the_day_a_source_was_read_is_a_date_or_a_warning(tmp_path, fixture_cont
     assert bad is not None and bad.accessed is None
     [problem] = bad_problems
     assert problem.field == "accessed" and problem.line == 4 and not problem.is_error
+
+
+def test_language_versions_that_disagree_on_dates_or_figures_are_warned(content_copy):
+    """The versions of one resource are translations: a date, a theme or a result figure that
+    differs from the English version is a warning on the other file, naming the field, both
+    values and the English file; a field one version leaves out is not compared."""
+    english = content_copy / "good" / "housing-karvina.en.md"
+    czech = content_copy / "good" / "housing-karvina.cs.md"
+    assert not [p for p in check(content_copy).problems if "must agree" in p.message]
+
+    czech.write_text(
+        czech.read_text("utf-8")
+        .replace('date: "2012-05"', 'date: "2012-06"')
+        .replace("themes: [housing, education]", "themes: [housing]")
+        .replace(
+            "accessed:",
+            "results:\n  - {indicator: rodiny, value: 14, unit: rodin, year: 2012}\naccessed:",
+        ),
+        "utf-8",
+    )
+    found = {
+        p.field: p
+        for p in check(content_copy).problems
+        if p.path == "good/housing-karvina.cs.md" and "must agree" in p.message
+    }
+    assert set(found) == {"date", "themes", "results"}
+    date = found["date"]
+    assert not date.is_error and date.line == 8
+    assert "'2012-06' here but '2012-05' in good/housing-karvina.en.md" in date.message
+    assert "'14/2012' here but '40/2012'" in found["results"].message
+    on_english = [p for p in check(content_copy).problems if p.path == "good/housing-karvina.en.md"]
+    assert english.exists() and not [p for p in on_english if "must agree" in p.message]

@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
 from .. import machine
-from ..contract import profiles
+from ..contract import profiles, versions
 from ..contract.problems import ERROR, Problem
 from ..contract.validate import Resource
 from ..language import analysis
@@ -526,6 +526,7 @@ def check(
             report.documents += 1
             languages.add(resource.language)
         report.languages = len(languages)
+        report.problems += versions.disagreements(content_dir, (r for r, _ in found))
     if progress is not None:
         progress.finish()
     report.seconds = time.monotonic() - started
