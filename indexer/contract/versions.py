@@ -29,11 +29,10 @@ def _results(r: Resource):
 
 
 def _funding(r: Resource):
-    rows = r.funding
     return (
         sorted(
             (str(x.get("amount") or ""), str(x.get("currency") or ""), str(x.get("year") or ""))
-            for x in rows
+            for x in r.funding
         )
         or None
     )

@@ -459,6 +459,7 @@ def document(resource: Resource) -> dict:
     # Title and body, each read once for all fields. The body comes first: joining the two
     # then shifts the title's few positions, not the body's many (phrases match within either).
     everything = (body, resource.title)
+    lang = analysed_as(resource.language)
     doc = {
         "path": resource.path,
         "sha": resource.sha,
@@ -491,9 +492,8 @@ def document(resource: Resource) -> dict:
         "practice": json.dumps(resource.practice, ensure_ascii=False) if resource.practice else "",
         "alias": ",".join(resource.aliases),
         "attachments": json.dumps(resource.files, ensure_ascii=False) if resource.files else "",
-        spell_field(analysed_as(resource.language)): everything,
+        spell_field(lang): everything,
     }
-    lang = analysed_as(resource.language)
     if lang in LANGUAGES:
         for kind in kinds_of(lang):
             doc[title_field(kind, lang)] = resource.title
