@@ -117,3 +117,25 @@ def test_serbian_and_bosnian_texts_get_croatian_inflection(content_copy, tmp_pat
     assert ids(found)[:1] == ["good/grupe"]
     assert "<mark>akcionih</mark>" in found["results"][0]["snippet"]
     assert ids(search(client, "socijalni stan romsko naselje"))[:1] == ["good/stanovi"]
+
+
+def test_a_serbian_query_shows_the_serbian_version(content_copy, tmp_path):
+    """A query read as Croatian (the analysis Serbian shares) prefers a resource's Serbian
+    version to its English one when both match, as a Czech query prefers the Czech version."""
+    from indexer.writing.build import build
+    from library import create_app
+
+    for lang, body in {
+        "en": "Community action groups (akcione grupe zajednice) in Bujanovac met the mayors.",
+        "sr": "Akcione grupe zajednice u Bujanovcu i Vranju sastale su se sa gradonačelnicima.",
+    }.items():
+        (content_copy / "good" / f"grupe.{lang}.md").write_text(
+            f"---\ntitle: Bujanovac {lang}\n---\n{body}\n", "utf-8"
+        )
+    build(content_copy, tmp_path / "index", say=lambda _: None)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+
+    found = search(client, "akcione grupe zajednice Bujanovac")
+    assert ids(found)[:1] == ["good/grupe"]
+    assert found["results"][0]["language"] == "sr"
+    assert search(client, "community action groups Bujanovac")["results"][0]["language"] == "en"

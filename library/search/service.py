@@ -205,6 +205,17 @@ class SearchService:
     def _language_mask(snap: Snapshot, lang: str) -> np.ndarray:
         return snap.mask(snap.facet("language").docs_of(lang))
 
+    @staticmethod
+    def _read_as_mask(snap: Snapshot, lang: str) -> np.ndarray:
+        """The documents a query read as ``lang`` is written for: those in ``lang`` and in the
+        languages its analysis also reads (a Serbian text for a query read as Croatian)."""
+        table = snap.facet("language")
+        mask = snap.mask(table.docs_of(lang))
+        for value in table.values:
+            if value != lang and analysis.analysed_as(value) == lang:
+                mask |= snap.mask(table.docs_of(value))
+        return mask
+
     def _page_hits(self, snap, query, found, filtered, request: SearchRequest) -> list[Hit]:
         if not filtered.any():
             return []
@@ -212,15 +223,16 @@ class SearchService:
         sort = request.sort
         if sort == "relevance" and not query.has_text:
             sort = "newest"
-        # The reader's version: the query's language when that version matched, else the
-        # interface language's version, else the English one, else the one found.
+        # The reader's version: the query's language (or one its analysis reads) when that
+        # version matched, else the interface language's version, else the English one, else
+        # the one found.
         fallback = [
             filtered & self._language_mask(snap, lang)
             for lang in dict.fromkeys((request.ui_language, "en"))
         ]
         asked = query.language if query.language and query.content_words else None
         matched_in_query = (
-            [filtered & found.docs & self._language_mask(snap, asked)] if asked else []
+            [filtered & found.docs & self._read_as_mask(snap, asked)] if asked else []
         )
         prefer = [*matched_in_query, *fallback]
         if sort == "relevance":
@@ -269,10 +281,9 @@ class SearchService:
         snap, query, found, filtered, _ = self._matched(request)
         sort = "newest" if request.sort == "relevance" and not query.has_text else request.sort
         ordered = allhits.full_order(snap, filtered, sort, found.scores, found.theme_only)
-        languages = [request.ui_language]
+        prefer = [filtered & self._language_mask(snap, request.ui_language)]
         if query.language and query.content_words:
-            languages = list(dict.fromkeys((query.language, request.ui_language)))
-        prefer = [filtered & self._language_mask(snap, lang) for lang in languages]
+            prefer.insert(0, filtered & self._read_as_mask(snap, query.language))
         scores = found.scores if sort == "relevance" else np.zeros(snap.size)
         return (
             _entry(stored, float(scores[doc]))
