@@ -59,6 +59,43 @@ def test_plain_text_for_indexing():
     assert to_text(to_html("## Title\n\nOne *two* &amp; three.")) == "Title One two & three."
 
 
+def test_bare_addresses_in_a_sources_list_become_links():
+    html = to_html(
+        "## Sources\n\n- https://coe-romact.org/news/a_b?x=1&y=2 — the launch, EUR 1,300\n"
+        "- See https://example.org/page. Or (https://example.org/q), and `https://example.org/c`"
+        " and [named](https://example.org/n).\n"
+    )
+    links = re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', html)
+    assert links == [
+        (
+            "https://coe-romact.org/news/a_b?x=1&amp;y=2",
+            "https://coe-romact.org/news/a_b?x=1&amp;y=2",
+        ),
+        ("https://example.org/page", "https://example.org/page"),
+        ("https://example.org/q", "https://example.org/q"),
+        ("https://example.org/n", "named"),
+    ]
+    assert "<code>https://example.org/c</code>" in html and "</a> — the launch" in html
+    assert to_text(html).endswith("and https://example.org/c and named.")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'https://example.org/"onmouseover="alert(1)',
+        "https://example.org/<script>alert(1)</script>",
+        "javascript:alert(1)//https://example.org",
+    ],
+)
+def test_a_bare_address_cannot_carry_script(source):
+    html = to_html(source)
+    assert "<script" not in html.lower()
+    assert not re.search(r"<[^>]*\son\w+\s*=", html, re.IGNORECASE)
+    assert all(
+        href.startswith("https://example.org") for href in re.findall(r'href="([^"]*)"', html)
+    )
+
+
 def test_one_renderer_per_thread_carries_nothing_from_one_document_to_the_next():
     first = to_html("# Aims\n\nA claim.[^1]\n\n[^1]: A source.\n\n# Aims\n")
     second = to_html("# Aims\n\nNo notes here.\n")

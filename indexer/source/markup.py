@@ -2,7 +2,8 @@
 
 Python-Markdown passes raw HTML, event handlers and `javascript:` links through, so its output is
 always cleaned with nh3 (an allow-list sanitiser). Heading ids get a `c-` prefix so they can never
-collide with the page's own ids. Bump MARKUP_VERSION when the output changes (forces a rebuild).
+collide with the page's own ids. A bare web address in the text (a record's sources list) becomes
+a link. Bump MARKUP_VERSION when the output changes (forces a rebuild).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import html
 import re
 import threading
+import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
 
-MARKUP_VERSION = "1"
+MARKUP_VERSION = "2"
 EXTENSIONS = ["tables", "footnotes", "sane_lists", "fenced_code", "toc"]
 TAGS = set(nh3.ALLOWED_TAGS) | {"sup", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre", "code"}
 TAGS -= {"img"}  # no remote images: the site loads no external assets
@@ -105,6 +108,51 @@ class _Guarded:
         return None if self._absent(text) else self._expression.search(text, *args, **kwargs)
 
 
+# A bare http(s) address, without the punctuation that ends a sentence or closes a bracket
+# after it; \x02 and \x03 delimit Python-Markdown's placeholders and are never part of one.
+_BARE_URL = re.compile(r"""https?://[^\s<>"'\x02\x03]*[^\s<>"'\x02\x03.,;:!?)\]}»“”’]""")
+_NOT_LINKED = {"a", "code", "pre"}
+
+
+class _BareLinks(Treeprocessor):
+    """Wrap each bare web address in the text in a link (Python-Markdown links only the
+    bracketed forms). Runs after the inline patterns, so text already inside a link, code or
+    a preformatted block is left as it is."""
+
+    def run(self, root):
+        self._walk(root)
+
+    def _walk(self, parent) -> None:
+        if parent.tag in _NOT_LINKED:
+            return
+        parent.text = self._split(parent, parent.text, 0)
+        position = 0
+        while position < len(parent):
+            child = parent[position]
+            self._walk(child)
+            before = len(parent)
+            child.tail = self._split(parent, child.tail, position + 1)
+            position += 1 + len(parent) - before
+
+    @staticmethod
+    def _split(parent, text: str | None, at: int) -> str | None:
+        """Insert a link element at ``at`` in ``parent`` for each address in ``text`` (the
+        text of ``parent`` or the tail of the child before ``at``); return the text left
+        before the first link."""
+        if not text or "http" not in text:
+            return text
+        found = list(_BARE_URL.finditer(text))
+        if not found:
+            return text
+        ends = [match.start() for match in found[1:]] + [len(text)]
+        for match, end in reversed(list(zip(found, ends, strict=True))):
+            link = etree.Element("a", {"href": match.group()})
+            link.text = markdown.util.AtomicString(match.group())
+            link.tail = text[match.end() : end]
+            parent.insert(at, link)
+        return text[: found[0].start()]
+
+
 def new_renderer(guarded: bool = True) -> markdown.Markdown:
     """A Markdown renderer with the library's extensions (``guarded``: see TRIGGERS)."""
     md = markdown.Markdown(
@@ -112,6 +160,7 @@ def new_renderer(guarded: bool = True) -> markdown.Markdown:
         extension_configs={"toc": {"slugify": _slugify, "permalink": False}},
         output_format="html",
     )
+    md.treeprocessors.register(_BareLinks(md), "bare_links", 15)  # after "inline" (20)
     if guarded:
         for name, triggers in TRIGGERS.items():
             if name in md.inlinePatterns:
