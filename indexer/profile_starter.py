@@ -74,7 +74,7 @@ def city_template(vocab: Vocabulary, language: str, city: str, today: date | Non
         "",
         "## Sources",
         "",
-        "- [[the URL of each source]]",
+        "- [[the URL of each source]] — [[what it supports]]",
     ]
     return "\n".join(lines) + "\n"
 

@@ -149,7 +149,7 @@ HINTS = {
     "participants": "who took part or spoke, in which role",
     "outcome": "what was presented, agreed or decided",
     "local_role": "what it asks municipalities to do, and with what support",
-    "sources": "the URL of each source, one per line",
+    "sources": "the URL of each source, one per line, then ' — ' and what it supports",
 }
 OUTLINES = {
     "case-study": ("context", "what_done", "results", "lessons", "contacts", "sources"),
