@@ -64,6 +64,8 @@ def test_bare_addresses_in_a_sources_list_become_links():
         "## Sources\n\n- https://coe-romact.org/news/a_b?x=1&y=2 — the launch, EUR 1,300\n"
         "- See https://example.org/page. Or (https://example.org/q), and `https://example.org/c`"
         " and [named](https://example.org/n).\n"
+        "- https://eur-lex.europa.eu/?uri=CELEX:32021H0319(01) — the text; https://x.org/."
+        " (see https://de.wikipedia.org/wiki/Lomnička_(Slowakei)).\n"
     )
     links = re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', html)
     assert links == [
@@ -74,9 +76,13 @@ def test_bare_addresses_in_a_sources_list_become_links():
         ("https://example.org/page", "https://example.org/page"),
         ("https://example.org/q", "https://example.org/q"),
         ("https://example.org/n", "named"),
+        ("https://eur-lex.europa.eu/?uri=CELEX:32021H0319(01)",) * 2,
+        ("https://x.org/",) * 2,
+        ("https://de.wikipedia.org/wiki/Lomnička_(Slowakei)",) * 2,
     ]
     assert "<code>https://example.org/c</code>" in html and "</a> — the launch" in html
-    assert to_text(html).endswith("and https://example.org/c and named.")
+    assert "and https://example.org/c and named. https://eur-lex" in to_text(html)
+    assert "(Slowakei)</a>).</li>" in html
 
 
 @pytest.mark.parametrize(

@@ -108,9 +108,12 @@ class _Guarded:
         return None if self._absent(text) else self._expression.search(text, *args, **kwargs)
 
 
-# A bare http(s) address, without the punctuation that ends a sentence or closes a bracket
-# after it; \x02 and \x03 delimit Python-Markdown's placeholders and are never part of one.
-_BARE_URL = re.compile(r"""https?://[^\s<>"'\x02\x03]*[^\s<>"'\x02\x03.,;:!?)\]}»“”’]""")
+# A bare http(s) address: parentheses inside it only in pairs (a wiki title, a CELEX number),
+# so one that closes a bracket around the address is left out; \x02 and \x03 delimit
+# Python-Markdown's placeholders and are never part of one. The punctuation that ends a
+# sentence after an address (_TRAILING) is cut off the match.
+_BARE_URL = re.compile(r"""https?://(?:[^\s<>"'()\x02\x03]|\([^\s<>"'()\x02\x03]*\))+""")
+_TRAILING = ".,;:!?]}»“”’"
 _NOT_LINKED = {"a", "code", "pre"}
 
 
@@ -141,16 +144,20 @@ class _BareLinks(Treeprocessor):
         before the first link."""
         if not text or "http" not in text:
             return text
-        found = list(_BARE_URL.finditer(text))
-        if not found:
+        spans = []
+        for match in _BARE_URL.finditer(text):
+            address = match.group().rstrip(_TRAILING)
+            if address.partition("://")[2]:
+                spans.append((match.start(), match.start() + len(address)))
+        if not spans:
             return text
-        ends = [match.start() for match in found[1:]] + [len(text)]
-        for match, end in reversed(list(zip(found, ends, strict=True))):
-            link = etree.Element("a", {"href": match.group()})
-            link.text = markdown.util.AtomicString(match.group())
-            link.tail = text[match.end() : end]
+        tails = [start for start, _ in spans[1:]] + [len(text)]
+        for (start, end), tail_end in reversed(list(zip(spans, tails, strict=True))):
+            link = etree.Element("a", {"href": text[start:end]})
+            link.text = markdown.util.AtomicString(text[start:end])
+            link.tail = text[end:tail_end]
             parent.insert(at, link)
-        return text[: found[0].start()]
+        return text[: spans[0][0]]
 
 
 def new_renderer(guarded: bool = True) -> markdown.Markdown:
