@@ -119,6 +119,8 @@ class Document(Resource):
     # amount, currency, status, year, source}], evidence {level, by, source}, transferability.
     practice: dict = field(default_factory=dict)
     accessed: str = ""  # when the source was read (YYYY-MM-DD), if the file says
+    # The sources the body lists, each {url, supports}: what that page supports in the record.
+    sources: list[dict] = field(default_factory=list)
 
     @property
     def evidence(self) -> str:

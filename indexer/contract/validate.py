@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..language import langid
 from ..source.markup import to_html, to_text
 from ..source.readers import RawDocument, split_language_suffix
+from ..source.sourcelist import listed_sources
 from .fields import FIELDS, PLACEHOLDER, PRACTICE_FIELDS
 from .problems import WARNING, Problem
 from .vocabulary import Vocabulary, closest, language_codes
@@ -42,6 +43,7 @@ class Resource:
     source: str | None = None
     publisher: str | None = None
     accessed: str | None = None  # when the source was read
+    sources: list[dict] = field(default_factory=list)  # the body's list: [{url, supports}]
     language_declared: bool = True
     language_confidence: float = 1.0
     id_line: int = 1
@@ -118,6 +120,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         source=values.get("source"),
         publisher=values.get("publisher"),
         accessed=values.get("accessed"),
+        sources=listed_sources(doc.body),
         id_line=doc.line("id"),
         aliases=[a for a in values.get("aliases") or [] if a != id_],
         attachments=values.get("attachments") or [],

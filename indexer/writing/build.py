@@ -472,6 +472,7 @@ def document(resource: Resource) -> dict:
         "source": resource.source or "",
         "publisher": resource.publisher or "",
         "accessed": resource.accessed or "",
+        "sources": json.dumps(resource.sources, ensure_ascii=False) if resource.sources else "",
         "date": resource.date or "",
         "language_declared": resource.language_declared,
         "language_confidence": round(resource.language_confidence, 3),

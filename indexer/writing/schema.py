@@ -16,7 +16,7 @@ from ..source.markup import MARKUP_VERSION
 from .codec import CompactPositions, Counts
 from .codec import LibraryCodec as LibraryCodec  # named here by indexes before version 8
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 FACETS = (
     "theme",
     "city",
@@ -106,6 +106,7 @@ def build_schema() -> Schema:
         "source": STORED(),
         "publisher": STORED(),
         "accessed": STORED(),
+        "sources": STORED(),  # JSON: the sources the body lists, [{url, supports}]
         "date": STORED(),
         "language_declared": STORED(),
         "language_confidence": STORED(),

@@ -179,6 +179,8 @@ def _schemas() -> dict:
             "publisher": {"type": "string"}, "path": {"type": "string"},
             "accessed": {"type": "string",
                          "description": "when the source was read (YYYY-MM-DD), or empty"},
+            "sources": {"type": "array", "items": _ref("ListedSource"),
+                        "description": "the pages the body lists as its sources, in its order"},
             "language_declared": {"type": "boolean"},
             "language_confidence": {"type": "number", "minimum": 0, "maximum": 1},
             "translations": {"type": "array", "items": _ref("Translation")},
@@ -195,6 +197,11 @@ def _schemas() -> dict:
          "size": {"type": "integer", "minimum": 0, "description": "bytes"},
          "pages": {"type": "integer", "minimum": 0},
          "url": {"type": "string", "format": "uri", "description": "download address"}}
+    )  # fmt: skip
+    listed_source = _object(
+        {"url": {"type": "string", "format": "uri"},
+         "supports": {"type": "string",
+                      "description": "what this page supports in the record, or empty"}}
     )  # fmt: skip
     record = _object(
         {
@@ -239,7 +246,7 @@ def _schemas() -> dict:
     return {
         "FacetCount": facet_value, "Hit": hit, "SearchPage": page, "Translation": translation,
         "Document": document, "Record": record, "DumpLine": dumped, "Error": error,
-        "CslItem": csl_item, "File": attached,
+        "CslItem": csl_item, "File": attached, "ListedSource": listed_source,
         **openapi_schemas(),
         **{k: v for k, v in depth.items() if k != "practice"},
     }  # fmt: skip

@@ -468,6 +468,7 @@ def _document(stored: dict, translations: list[Translation]) -> Document:
         source=stored.get("source", ""),
         publisher=stored.get("publisher", ""),
         accessed=stored.get("accessed", ""),
+        sources=_json_list(stored, "sources"),
         path=stored.get("path", ""),
         language_declared=bool(stored.get("language_declared", True)),
         language_confidence=float(stored.get("language_confidence", 1.0)),
@@ -489,7 +490,13 @@ def _practice(stored: dict) -> dict:
 
 
 def _files(stored: dict) -> list[dict]:
+    return _json_list(stored, "attachments")
+
+
+def _json_list(stored: dict, name: str) -> list[dict]:
+    """A stored JSON list (empty when absent: an index built before the field existed)."""
     try:
-        return json.loads(stored.get("attachments") or "[]")
+        found = json.loads(stored.get(name) or "[]")
     except ValueError:
         return []
+    return found if isinstance(found, list) else []
