@@ -125,6 +125,12 @@ def test_unchanged_profiles_are_not_parsed_again(content_copy, tmp_path, monkeyp
     path.write_text(path.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     build(content_copy, index, say=lambda _: None)
     assert read == ["cities/sopot.en.md"]
+    read.clear()
+    monkeypatch.setattr(profiles, "MARKUP_VERSION", "rendered another way")
+    build(content_copy, index, say=lambda _: None)
+    assert sorted(read) == sorted(  # bodies are rendered again when the rendering changes
+        p.relative_to(content_copy).as_posix() for p in (content_copy / "cities").glob("*.md")
+    )
 
 
 def test_city_list_contract(client):
@@ -155,6 +161,13 @@ def test_city_profile_contract(client):
     assert data["steps"] == {"commitment": "2016-08-08", "needs-and-plans": "2017-03",
                              "funding": "2017-09"}  # fmt: skip
     assert any(r["id"] == "good/school-sopot" for r in data["resources"])
+    assert data["sources"] == [
+        {
+            "url": "https://example.org/sopot",
+            "supports": "the agreement of August 2016 and the action plan",
+        }
+    ]
+    assert client.get("/api/cities/sopot?ui=bg").json["sources"] == []  # the Bulgarian lists none
     missing = client.get("/api/cities/atlantis")
     assert missing.status_code == 404 and missing.is_json
 

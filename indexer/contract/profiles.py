@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..source.markup import to_html, to_text
+from ..source.markup import MARKUP_VERSION, to_html, to_text
 from ..source.readers import (
     PROFILES_FOLDER,
     SUFFIX,
@@ -31,6 +31,7 @@ from ..source.readers import (
     read,
     split_language_suffix,
 )
+from ..source.sourcelist import listed_sources
 from . import structured, vocabulary
 from .fields import (
     PLACEHOLDER,
@@ -234,6 +235,7 @@ def read_profile(source: SourceFile, vocab: Vocabulary) -> tuple[Profile | None,
         return None, problems
     html = to_html(doc.body)
     values["text"] = to_text(html)
+    values["sources"] = listed_sources(doc.body)
     return Profile(doc.relpath, slug, language, values, html), problems
 
 
@@ -315,7 +317,9 @@ def load_profiles(
     return problems, rejected
 
 
-CACHE_FORMAT = 1
+# What a cached profile holds; bump it when that changes. MARKUP_VERSION is part of the key too,
+# so a change in how bodies are rendered renders every profile again.
+CACHE_FORMAT = 2
 
 
 def _stat_key(path: Path) -> tuple:
@@ -335,13 +339,19 @@ def _read_cache(cache: Path | None, fingerprint: str) -> dict:
             stored = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return {}
-    if not isinstance(stored, dict) or stored.get("key") != (CACHE_FORMAT, fingerprint):
+    if not isinstance(stored, dict) or stored.get("key") != (
+        CACHE_FORMAT,
+        MARKUP_VERSION,
+        fingerprint,
+    ):
         return {}
     return stored.get("profiles") or {}
 
 
 def _write_cache(cache: Path, fingerprint: str, profiles: dict) -> None:
-    data = pickle.dumps({"key": (CACHE_FORMAT, fingerprint), "profiles": profiles}, protocol=5)
+    data = pickle.dumps(
+        {"key": (CACHE_FORMAT, MARKUP_VERSION, fingerprint), "profiles": profiles}, protocol=5
+    )
     temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
     try:
         temporary.write_bytes(data)

@@ -92,6 +92,8 @@ class CityProfile:
     source: str
     accessed: str
     languages: list[str] = field(default_factory=list)  # the profile's versions
+    # The sources the shown version's body lists, each {url, supports} in its language.
+    sources: list[dict] = field(default_factory=list)
 
 
 def _latest(figures: list[Figure]) -> Figure | None:
@@ -198,6 +200,7 @@ def profile(vocab: Vocabulary, slug: str, ui: str) -> CityProfile | None:
         source=get("source", "") or city.source,
         accessed=get("accessed", ""),
         languages=sorted(city.profiles),
+        sources=list(chosen.get("sources") or []),
     )
 
 

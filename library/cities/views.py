@@ -104,6 +104,7 @@ def city_json(city: CityProfile, ui: str, with_resources: bool = True) -> dict:
         "summary": city.summary or None,
         "source": city.source or None,
         "accessed": city.accessed or None,
+        "sources": city.sources,
         "profile_languages": city.languages,
         "url": url_for(
             "pages.browse_value", ui=ui, section="cities", value=city.slug, _external=True
