@@ -139,3 +139,14 @@ def test_a_serbian_query_shows_the_serbian_version(content_copy, tmp_path):
     assert ids(found)[:1] == ["good/grupe"]
     assert found["results"][0]["language"] == "sr"
     assert search(client, "community action groups Bujanovac")["results"][0]["language"] == "en"
+    exported = client.get("/api/search.csv?q=akcione+grupe+zajednice+Bujanovac").get_data(True)
+    assert "good/grupe" in exported and ",sr," in exported.splitlines()[1]
+
+    # A Croatian version, when there is one, still comes before the Serbian one.
+    (content_copy / "good" / "grupe.hr.md").write_text(
+        "---\ntitle: Bujanovac hr\n---\nAkcione grupe zajednice u Bujanovcu, hrvatski.\n", "utf-8"
+    )
+    build(content_copy, tmp_path / "index", say=lambda _: None)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    found = search(client, "akcione grupe zajednice Bujanovac")
+    assert found["results"][0]["language"] == "hr"

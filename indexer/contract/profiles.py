@@ -31,7 +31,7 @@ from ..source.readers import (
     read,
     split_language_suffix,
 )
-from ..source.sourcelist import listed_sources
+from ..source.sourcelist import SOURCES_VERSION, listed_sources
 from . import structured, vocabulary
 from .fields import (
     PLACEHOLDER,
@@ -235,7 +235,7 @@ def read_profile(source: SourceFile, vocab: Vocabulary) -> tuple[Profile | None,
         return None, problems
     html = to_html(doc.body)
     values["text"] = to_text(html)
-    values["sources"] = listed_sources(doc.body)
+    values["sources"] = listed_sources(html)
     return Profile(doc.relpath, slug, language, values, html), problems
 
 
@@ -317,8 +317,8 @@ def load_profiles(
     return problems, rejected
 
 
-# What a cached profile holds; bump it when that changes. MARKUP_VERSION is part of the key too,
-# so a change in how bodies are rendered renders every profile again.
+# What a cached profile holds; bump it when that changes. MARKUP_VERSION and SOURCES_VERSION are
+# part of the key too, so a change in how bodies are rendered or read parses every profile again.
 CACHE_FORMAT = 2
 
 
@@ -339,19 +339,17 @@ def _read_cache(cache: Path | None, fingerprint: str) -> dict:
             stored = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return {}
-    if not isinstance(stored, dict) or stored.get("key") != (
-        CACHE_FORMAT,
-        MARKUP_VERSION,
-        fingerprint,
-    ):
+    if not isinstance(stored, dict) or stored.get("key") != _cache_key(fingerprint):
         return {}
     return stored.get("profiles") or {}
 
 
+def _cache_key(fingerprint: str) -> tuple:
+    return (CACHE_FORMAT, MARKUP_VERSION, SOURCES_VERSION, fingerprint)
+
+
 def _write_cache(cache: Path, fingerprint: str, profiles: dict) -> None:
-    data = pickle.dumps(
-        {"key": (CACHE_FORMAT, MARKUP_VERSION, fingerprint), "profiles": profiles}, protocol=5
-    )
+    data = pickle.dumps({"key": _cache_key(fingerprint), "profiles": profiles}, protocol=5)
     temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
     try:
         temporary.write_bytes(data)

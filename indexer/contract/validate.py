@@ -120,7 +120,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         source=values.get("source"),
         publisher=values.get("publisher"),
         accessed=values.get("accessed"),
-        sources=listed_sources(doc.body),
+        sources=listed_sources(html),
         id_line=doc.line("id"),
         aliases=[a for a in values.get("aliases") or [] if a != id_],
         attachments=values.get("attachments") or [],

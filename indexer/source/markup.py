@@ -109,20 +109,29 @@ class _Guarded:
 
 
 # A bare http(s) address: parentheses inside it only in pairs (a wiki title, a CELEX number),
-# so one that closes a bracket around the address is left out; \x02 and \x03 delimit
-# Python-Markdown's placeholders and are never part of one. The punctuation that ends a
-# sentence after an address (_TRAILING) is cut off the match.
-_BARE_URL = re.compile(r"""https?://(?:[^\s<>"'()\x02\x03]|\([^\s<>"'()\x02\x03]*\))+""")
+# so one that closes a bracket around the address is left out. \x02 and \x03 delimit
+# Python-Markdown's placeholders: an escaped character (\x02 + its code + \x03, restored later
+# in text and attributes alike) may be part of an address, a stashed piece of HTML may not. The
+# punctuation that ends a sentence after an address (_TRAILING) is cut off the match.
+_BARE_URL = re.compile(
+    r"""https?://(?:[^\s<>"'()\x02\x03]|\x02\d+\x03|\([^\s<>"'()\x02\x03]*\))+""", re.IGNORECASE
+)
 _TRAILING = ".,;:!?]}»“”’"
+_STASHED = re.compile(r"\x02wzxhzdk:(\d+)\x03")  # markdown.util.HTML_PLACEHOLDER
+_RAW_OPEN = re.compile(r"<(?:a|code|pre)\b", re.IGNORECASE)
+_RAW_CLOSE = re.compile(r"</(?:a|code|pre)\s*>", re.IGNORECASE)
 _NOT_LINKED = {"a", "code", "pre"}
 
 
 class _BareLinks(Treeprocessor):
     """Wrap each bare web address in the text in a link (Python-Markdown links only the
-    bracketed forms). Runs after the inline patterns, so text already inside a link, code or
-    a preformatted block is left as it is."""
+    bracketed forms). Runs after the inline patterns, so text inside a link, code or a
+    preformatted block is left as it is, whether written in Markdown or as raw HTML tags (an
+    author's own ``<a href>`` keeps its text); an address that runs into an entity or other
+    stashed HTML is left as text rather than linked in part."""
 
     def run(self, root):
+        self._raw_depth = 0  # raw <a>, <code> or <pre> tags opened and not closed yet
         self._walk(root)
 
     def _walk(self, parent) -> None:
@@ -137,18 +146,35 @@ class _BareLinks(Treeprocessor):
             child.tail = self._split(parent, child.tail, position + 1)
             position += 1 + len(parent) - before
 
-    @staticmethod
-    def _split(parent, text: str | None, at: int) -> str | None:
+    def _raw_change(self, number: int) -> int:
+        """How many <a>, <code> or <pre> tags a stashed piece of HTML leaves open: +1 for an
+        opening tag, -1 for a closing one, 0 for a whole block (a fenced code block)."""
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        block = blocks[number] if number < len(blocks) else ""
+        if not isinstance(block, str):
+            return 0
+        return len(_RAW_OPEN.findall(block)) - len(_RAW_CLOSE.findall(block))
+
+    def _split(self, parent, text: str | None, at: int) -> str | None:
         """Insert a link element at ``at`` in ``parent`` for each address in ``text`` (the
         text of ``parent`` or the tail of the child before ``at``); return the text left
         before the first link."""
-        if not text or "http" not in text:
+        if not text or ("http" not in text and "HTTP" not in text and "\x02" not in text):
             return text
-        spans = []
+        changes = [(m.start(), self._raw_change(int(m.group(1)))) for m in _STASHED.finditer(text)]
+        depth, seen, spans = self._raw_depth, 0, []
         for match in _BARE_URL.finditer(text):
+            while seen < len(changes) and changes[seen][0] < match.start():
+                depth = max(0, depth + changes[seen][1])
+                seen += 1
             address = match.group().rstrip(_TRAILING)
-            if address.partition("://")[2]:
-                spans.append((match.start(), match.start() + len(address)))
+            end = match.start() + len(address)
+            if depth or not address.partition("://")[2] or _STASHED.match(text, end):
+                continue
+            spans.append((match.start(), end))
+        for _, change in changes[seen:]:
+            depth = max(0, depth + change)
+        self._raw_depth = depth
         if not spans:
             return text
         tails = [start for start, _ in spans[1:]] + [len(text)]
@@ -167,7 +193,8 @@ def new_renderer(guarded: bool = True) -> markdown.Markdown:
         extension_configs={"toc": {"slugify": _slugify, "permalink": False}},
         output_format="html",
     )
-    md.treeprocessors.register(_BareLinks(md), "bare_links", 15)  # after "inline" (20)
+    # After "inline" (20), before the footnotes' "footnote-duplicate" (15) and "unescape" (0).
+    md.treeprocessors.register(_BareLinks(md), "bare_links", 17)
     if guarded:
         for name, triggers in TRIGGERS.items():
             if name in md.inlinePatterns:

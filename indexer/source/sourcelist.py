@@ -1,36 +1,49 @@
-"""The sources a record's body lists: each list item that begins with a web address, with what
-the page supports in the record when the item goes on after a dash (`- URL — what it supports`).
+"""The sources a record's body lists: each list item that begins with a link to a web page, with
+what the page supports in the record when the item goes on after a dash (`- URL — what it
+supports`).
 
-The authoring guide asks for one such line per source under the body's sources heading; the
-list is read from any list in the body, so a record whose heading is in a language the library
-does not know still gives its sources. Items that do not begin with an address (a document held
-by the library, a book) are not sources in this sense and are left to the body.
+They are read from the rendered, sanitised body (`markup.to_html`), so a source's address is
+exactly the link the page shows, its note is plain text, and nothing in a code block or a
+comment counts. The authoring guide asks for one such line per source under the body's sources
+heading; any list is read, so a heading in a language the library does not know still gives
+them. Items that do not begin with a link (a document held by the library, a book) are left to
+the body. Bump SOURCES_VERSION when what this reads changes (it is part of the index's
+fingerprint and of the profile cache's key, so both are read again).
 """
 
 from __future__ import annotations
 
+import html
 import re
 
-_ITEM = re.compile(r"^[ \t]{0,3}[-*+][ \t]+(?P<rest>https?://\S.*?)[ \t]*$", re.MULTILINE)
-_ADDRESS = re.compile(r"https?://\S+")
-_DASH = re.compile(r"^[ \t]*[—–-][ \t]+")
-_TRAILING = ".,;:"
+from .markup import to_text
+
+SOURCES_VERSION = "1"
+# A list item whose first content is a link; the rest runs to the item's end, a nested list or
+# the end of its first paragraph. The sanitiser writes attributes quoted and well-formed.
+_ITEM = re.compile(
+    r'<li>\s*(?:<p>\s*)?<a href="(?P<href>[^"]*)"[^>]*>.*?</a>(?P<rest>.*?)(?=</li>|<ul|<ol|</p>)',
+    re.DOTALL,
+)
+_LEAD = re.compile(r"^[\s—–:-]+")
 MAX_SOURCES = 200
 
 
-def listed_sources(body: str) -> list[dict]:
+def listed_sources(safe_html: str) -> list[dict]:
     """[{url, supports}] in the order the body lists them, each address once."""
     found: list[dict] = []
     seen: set[str] = set()
-    for item in _ITEM.finditer(body):
-        rest = item.group("rest")
-        url = _ADDRESS.match(rest).group().rstrip(_TRAILING)
-        supports = _DASH.sub("", rest[len(url) :].strip(), count=1).strip()
+    if "<li>" not in safe_html:
+        return found
+    for item in _ITEM.finditer(safe_html):
+        url = html.unescape(item.group("href"))
+        if not url.lower().startswith(("http://", "https://")) or url in seen:
+            continue
+        supports = _LEAD.sub("", to_text(item.group("rest"))).strip()
         if not any(character.isalnum() for character in supports):
             supports = ""  # only the punctuation that ended the line
-        if url not in seen:
-            seen.add(url)
-            found.append({"url": url, "supports": supports})
+        seen.add(url)
+        found.append({"url": url, "supports": supports})
         if len(found) == MAX_SOURCES:
             break
     return found

@@ -13,6 +13,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from ..language import analysis
 from ..language.analysis import EXTRA_KINDS, FIELD_KINDS, LANGUAGES
 from ..source.markup import MARKUP_VERSION
+from ..source.sourcelist import SOURCES_VERSION
 from .codec import CompactPositions, Counts
 from .codec import LibraryCodec as LibraryCodec  # named here by indexes before version 8
 
@@ -140,4 +141,5 @@ def fingerprint(vocabulary_fingerprint: str) -> str:
     """Changes whenever an existing index can no longer be updated in place."""
     from ..language.analysis import ANALYSIS_VERSION
 
-    return "/".join((SCHEMA_VERSION, ANALYSIS_VERSION, MARKUP_VERSION, vocabulary_fingerprint))
+    versions = (SCHEMA_VERSION, ANALYSIS_VERSION, MARKUP_VERSION, SOURCES_VERSION)
+    return "/".join((*versions, vocabulary_fingerprint))

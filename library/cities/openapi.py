@@ -89,10 +89,8 @@ def schemas() -> dict:
                       "description": "ROMACT step slug -> date of its first milestone"},
             "themes": _strings(), "summary": _n("string"), "source": _n("string"),
             "accessed": _n("string"), "profile_languages": _strings(), "url": URL,
-            "sources": {"type": "array", "items": _object(
-                {"url": URL, "supports": {"type": "string"}}),
-                "description": "the pages the shown version's body lists, with what each "
-                               "supports in the profile"},
+            "sources": {"type": "array", "items": _ref("ListedSource"),
+                        "description": "the pages the shown version's body lists"},
             "resources": {"type": "array", "items": _ref("RelatedResource")},
             "resources_total": {"type": "integer", "minimum": 0},
             "similar": {"type": "array", "items": _object(

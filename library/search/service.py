@@ -206,15 +206,30 @@ class SearchService:
         return snap.mask(snap.facet("language").docs_of(lang))
 
     @staticmethod
-    def _read_as_mask(snap: Snapshot, lang: str) -> np.ndarray:
-        """The documents a query read as ``lang`` is written for: those in ``lang`` and in the
-        languages its analysis also reads (a Serbian text for a query read as Croatian)."""
+    def _relatives_mask(snap: Snapshot, lang: str) -> np.ndarray:
+        """The documents in the languages that ``lang``'s analysis also reads (Serbian and
+        Bosnian for Croatian); none for most languages."""
         table = snap.facet("language")
-        mask = snap.mask(table.docs_of(lang))
+        mask = np.zeros(snap.size, dtype=bool)
         for value in table.values:
             if value != lang and analysis.analysed_as(value) == lang:
                 mask |= snap.mask(table.docs_of(value))
         return mask
+
+    def _preferences(self, snap, query, filtered, ui: str) -> list[np.ndarray]:
+        """Which version of a resource the reader gets, best first: the query's language, then
+        a language its analysis also reads (a Serbian version for a query read as Croatian),
+        then the interface language, then English; a resource with none of them shows the
+        version found. ``filtered`` holds only versions that matched the query."""
+        prefer = []
+        if query.language and query.content_words:
+            prefer.append(filtered & self._language_mask(snap, query.language))
+            relatives = self._relatives_mask(snap, query.language)
+            if relatives.any():
+                prefer.append(filtered & relatives)
+        for lang in dict.fromkeys((ui, "en")):
+            prefer.append(filtered & self._language_mask(snap, lang))
+        return prefer
 
     def _page_hits(self, snap, query, found, filtered, request: SearchRequest) -> list[Hit]:
         if not filtered.any():
@@ -223,18 +238,7 @@ class SearchService:
         sort = request.sort
         if sort == "relevance" and not query.has_text:
             sort = "newest"
-        # The reader's version: the query's language (or one its analysis reads) when that
-        # version matched, else the interface language's version, else the English one, else
-        # the one found.
-        fallback = [
-            filtered & self._language_mask(snap, lang)
-            for lang in dict.fromkeys((request.ui_language, "en"))
-        ]
-        asked = query.language if query.language and query.content_words else None
-        matched_in_query = (
-            [filtered & found.docs & self._read_as_mask(snap, asked)] if asked else []
-        )
-        prefer = [*matched_in_query, *fallback]
+        prefer = self._preferences(snap, query, filtered, request.ui_language)
         if sort == "relevance":
             text_docs = filtered & ~found.theme_only
             ranked = ranking.top(snap, text_docs, -found.scores, limit, prefer)
@@ -281,9 +285,7 @@ class SearchService:
         snap, query, found, filtered, _ = self._matched(request)
         sort = "newest" if request.sort == "relevance" and not query.has_text else request.sort
         ordered = allhits.full_order(snap, filtered, sort, found.scores, found.theme_only)
-        prefer = [filtered & self._language_mask(snap, request.ui_language)]
-        if query.language and query.content_words:
-            prefer.insert(0, filtered & self._read_as_mask(snap, query.language))
+        prefer = self._preferences(snap, query, filtered, request.ui_language)
         scores = found.scores if sort == "relevance" else np.zeros(snap.size)
         return (
             _entry(stored, float(scores[doc]))
