@@ -142,6 +142,11 @@ def test_library_dump_has_every_version_with_its_text(client, app):
     karvina = [x for x in lines if x["id"] == "good/housing-karvina"]
     assert {x["language"] for x in karvina} == {"cs", "en"}
     assert all(x["text"] for x in karvina)
+    sources = {x["language"]: x["sources"] for x in karvina}
+    assert sources["cs"] == [] and [s["url"] for s in sources["en"]] == [
+        "https://example.org/karvina",
+        "https://example.org/karvina/results",
+    ]
 
 
 def test_data_package_describes_the_dump(client, app):

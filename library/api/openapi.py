@@ -214,10 +214,13 @@ def _schemas() -> dict:
         }
     )  # fmt: skip
     dump_types = {"string": {"type": "string"}, "array": _strings()}
+    special = {
+        "project": _nullable("string"),
+        "sources": {"type": "array", "items": _ref("ListedSource")},
+    }
     dumped = _object(
         {
-            name: depth["practice"].get(name)
-            or (_nullable("string") if name == "project" else dump_types[kind])
+            name: depth["practice"].get(name) or special.get(name) or dump_types[kind]
             for name, kind, _ in DUMP_FIELDS
         }
     )

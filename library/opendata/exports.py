@@ -63,6 +63,7 @@ DUMP_FIELDS = (
     ("date", "string", "YYYY-MM-DD, YYYY-MM or YYYY"),
     ("source", "string", "address of the original source"),
     ("publisher", "string", "the organisation behind the source"),
+    ("sources", "array", "the pages the body lists as sources: {url, supports}"),
     ("url", "string", "the resource's page in the library"),
     ("text", "string", "the whole text, without markup"),
     *PRACTICE_FIELDS,
