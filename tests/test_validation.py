@@ -242,3 +242,26 @@ def test_language_versions_that_disagree_on_dates_or_figures_are_warned(content_
     assert "'14/2012' here but '40/2012'" in found["results"].message
     on_english = [p for p in check(content_copy).problems if p.path == "good/housing-karvina.en.md"]
     assert english.exists() and not [p for p in on_english if "must agree" in p.message]
+
+
+def test_the_templates_example_source_left_in_a_record_warns(tmp_path, fixture_content):
+    from indexer.contract.validate import TEMPLATE_SOURCE, validate
+    from indexer.contract.vocabulary import load
+    from indexer.source.readers import SourceFile, read
+
+    templates = fixture_content.parents[2] / "content" / "_templates"
+    assert all(TEMPLATE_SOURCE in t.read_text("utf-8") for t in templates.glob("*.md"))
+    vocab, _ = load(fixture_content)
+    for name, front, body in [
+        ("a.en.md", f"source: {TEMPLATE_SOURCE}\n", "Text about schools.\n"),
+        ("b.en.md", "", f"Text about schools.\n\n## Sources\n\n- {TEMPLATE_SOURCE} — x\n"),
+        ("c.en.md", "source: https://example.org/real\n", "Text about schools.\n"),
+    ]:
+        path = tmp_path / name
+        path.write_text(f"---\ntitle: Copied\n{front}---\n{body}", "utf-8")
+        resource, problems = validate(read(SourceFile(name, path))[0], vocab)
+        assert resource is not None
+        warned = [p for p in problems if "template's example address" in p.message]
+        assert len(warned) == (0 if name == "c.en.md" else 1), name
+        if name == "a.en.md":
+            assert warned[0].line == 3 and warned[0].field == "source"

@@ -19,6 +19,8 @@ from .problems import WARNING, Problem
 from .vocabulary import Vocabulary, closest, language_codes
 
 UNDETERMINED = "und"
+# The address the hand-written templates in content/_templates give as their example source.
+TEMPLATE_SOURCE = "https://example.org/ORIGINAL-DOCUMENT"
 
 
 @dataclass
@@ -198,6 +200,19 @@ def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
                 "title",
                 "is still the template's "
                 f"placeholder '{resource.title}'; write the resource's real title",
+            )
+        )
+    if resource.source == TEMPLATE_SOURCE or any(
+        s["url"] == TEMPLATE_SOURCE for s in resource.sources
+    ):
+        found.append(
+            Problem(
+                doc.relpath,
+                doc.line("source") if resource.source == TEMPLATE_SOURCE else doc.body_line,
+                "source",
+                f"is still the template's example address {TEMPLATE_SOURCE}; "
+                "give the page the facts come from",
+                WARNING,
             )
         )
     left = PLACEHOLDER.findall(f"{resource.summary}\n{doc.body}")
