@@ -92,6 +92,8 @@ def test_escapes_entities_and_raw_html_around_bare_addresses():
     own = to_html('see <a href="https://example.org/x">https://example.org/y</a>, https://z.org')
     assert re.findall(r'href="([^"]*)"', own) == ["https://example.org/x", "https://z.org"]
     assert ">https://example.org/y</a>" in own
+    for address in ("Https://mixed.example/a", "HTTP://UPPER.example/b"):  # any case, alone
+        assert re.findall(r'href="([^"]*)"', to_html(f"See {address}.")) == [address]
     coded = to_html("<code>https://c.example</code> and ```\nhttps://d.example\n```")
     assert "href" not in coded
     fenced = to_html("```\nhttps://fenced.example\n```\n\nThen https://after.example.")
