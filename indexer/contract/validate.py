@@ -202,13 +202,12 @@ def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
                 f"placeholder '{resource.title}'; write the resource's real title",
             )
         )
-    if resource.source == TEMPLATE_SOURCE or any(
-        s["url"] == TEMPLATE_SOURCE for s in resource.sources
-    ):
+    in_front = resource.source == TEMPLATE_SOURCE
+    if in_front or any(s["url"] == TEMPLATE_SOURCE for s in resource.sources):
         found.append(
             Problem(
                 doc.relpath,
-                doc.line("source") if resource.source == TEMPLATE_SOURCE else doc.body_line,
+                doc.line("source") if in_front else doc.body_line,
                 "source",
                 f"is still the template's example address {TEMPLATE_SOURCE}; "
                 "give the page the facts come from",

@@ -125,6 +125,7 @@ def _schemas() -> dict:
          "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}}
     )  # fmt: skip
     lists = {name: _strings() for name in ("projects", "cities", "countries", "themes", "steps")}
+    sources = {"type": "array", "items": _ref("ListedSource")}  # each {url, supports}
     hit = _object(
         {
             "id": {"type": "string"}, "language": {"type": "string"},
@@ -179,8 +180,7 @@ def _schemas() -> dict:
             "publisher": {"type": "string"}, "path": {"type": "string"},
             "accessed": {"type": "string",
                          "description": "when the source was read (YYYY-MM-DD), or empty"},
-            "sources": {"type": "array", "items": _ref("ListedSource"),
-                        "description": "the pages the body lists as its sources, in its order"},
+            "sources": {**sources, "description": "the pages the body lists, in its order"},
             "language_declared": {"type": "boolean"},
             "language_confidence": {"type": "number", "minimum": 0, "maximum": 1},
             "translations": {"type": "array", "items": _ref("Translation")},
@@ -216,7 +216,7 @@ def _schemas() -> dict:
     dump_types = {"string": {"type": "string"}, "array": _strings()}
     special = {
         "project": _nullable("string"),
-        "sources": {"type": "array", "items": _ref("ListedSource")},
+        "sources": sources,
     }
     dumped = _object(
         {

@@ -470,7 +470,7 @@ def _document(stored: dict, translations: list[Translation]) -> Document:
         source=stored.get("source", ""),
         publisher=stored.get("publisher", ""),
         accessed=stored.get("accessed", ""),
-        sources=_json_list(stored, "sources"),
+        sources=_stored_json(stored, "sources", list),
         path=stored.get("path", ""),
         language_declared=bool(stored.get("language_declared", True)),
         language_confidence=float(stored.get("language_confidence", 1.0)),
@@ -484,21 +484,18 @@ def _document(stored: dict, translations: list[Translation]) -> Document:
 
 
 def _practice(stored: dict) -> dict:
-    try:
-        found = json.loads(stored.get("practice") or "{}")
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
+    return _stored_json(stored, "practice", dict)
 
 
 def _files(stored: dict) -> list[dict]:
-    return _json_list(stored, "attachments")
+    return _stored_json(stored, "attachments", list)
 
 
-def _json_list(stored: dict, name: str) -> list[dict]:
-    """A stored JSON list (empty when absent: an index built before the field existed)."""
+def _stored_json(stored: dict, name: str, kind: type):
+    """A stored JSON value of this kind (empty when absent, as in an index built before the
+    field existed, or when it is not of the kind)."""
     try:
-        found = json.loads(stored.get(name) or "[]")
+        found = json.loads(stored.get(name) or "null")
     except ValueError:
-        return []
-    return found if isinstance(found, list) else []
+        return kind()
+    return found if isinstance(found, kind) else kind()
