@@ -117,9 +117,6 @@ _BARE_URL = re.compile(
     r"""https?://(?:[^\s<>"'()\x02\x03]|\x02\d+\x03|\([^\s<>"'()\x02\x03]*\))+""", re.IGNORECASE
 )
 _TRAILING = ".,;:!?]}»“”’"
-# What a text must hold for _split to have anything to do: an address, or a placeholder that
-# may open or close a raw tag (checked first: most texts hold neither).
-_CANDIDATE = re.compile(r"https?://|\x02", re.IGNORECASE)
 _STASHED = re.compile(r"\x02wzxhzdk:(\d+)\x03")  # markdown.util.HTML_PLACEHOLDER
 _RAW_OPEN = re.compile(r"<(?:a|code|pre)\b", re.IGNORECASE)
 _RAW_CLOSE = re.compile(r"</(?:a|code|pre)\s*>", re.IGNORECASE)
@@ -162,7 +159,9 @@ class _BareLinks(Treeprocessor):
         """Insert a link element at ``at`` in ``parent`` for each address in ``text`` (the
         text of ``parent`` or the tail of the child before ``at``); return the text left
         before the first link."""
-        if not text or not _CANDIDATE.search(text):
+        # Nothing to do without an address (in any case, each has "://") or a placeholder that
+        # may open or close a raw tag; most texts hold neither.
+        if not text or ("://" not in text and "\x02" not in text):
             return text
         changes = [(m.start(), self._raw_change(int(m.group(1)))) for m in _STASHED.finditer(text)]
         depth, seen, spans = self._raw_depth, 0, []
