@@ -341,3 +341,20 @@ def test_contributor_page_describes_profiles_and_serves_the_city_template(client
     template = client.get("/en/contribute/template/city.md?language=bg&city=Sopot")
     assert template.status_code == 200 and 'country: "BG"' in template.get_data(as_text=True)
     assert client.get("/en/contribute/template/city.md?language=zz").status_code == 400
+
+
+def test_a_profile_row_whose_page_is_missing_from_its_sources_list_warns(content_copy):
+    path = content_copy / "cities" / "listville.en.md"
+    path.write_text(
+        '---\ntitle: Listville\ncountry: "BG"\nmilestones:\n'
+        '  - {date: "2019-02", label: "Agreement signed", source: "https://example.org/a"}\n'
+        '  - {date: "2020-01", label: "Plan adopted", source: "https://example.org/b"}\n'
+        "---\n\nText.\n\n## Sources\n\n- https://example.org/a — agreement of February 2019\n",
+        "utf-8",
+    )
+    _, problems = load(content_copy)
+    mine = [p for p in problems if p.path == "cities/listville.en.md"]
+    assert [(p.line, p.field, p.severity) for p in mine] == [
+        (_line_of(path, "example.org/b"), "milestones", "warning")
+    ]
+    assert "https://example.org/b is not in the sources list" in mine[0].message

@@ -265,3 +265,36 @@ def test_the_templates_example_source_left_in_a_record_warns(tmp_path, fixture_c
         assert len(warned) == (0 if name == "c.en.md" else 1), name
         if name == "a.en.md":
             assert warned[0].line == 3 and warned[0].field == "source"
+
+
+def test_a_page_the_front_matter_names_but_the_sources_list_leaves_out_warns(
+    tmp_path, fixture_content
+):
+    from indexer.contract.validate import validate
+    from indexer.contract.vocabulary import load
+    from indexer.source.readers import SourceFile, read
+
+    vocab, _ = load(fixture_content)
+    listed, missing = "https://example.org/listed", "https://example.org/missing"
+    front = (
+        f"source: {listed}\n"
+        "results:\n"
+        f'  - {{indicator: pupils, value: 40, source: "{listed}"}}\n'
+        f'  - {{indicator: flats, value: 12, source: "{missing}"}}\n'
+    )
+    cases = [
+        ("all.en.md", front, f"- {listed} — pupils\n- {missing} — flats\n", []),
+        ("row.en.md", front, f"- {listed} — pupils\n", [(6, "results", missing)]),
+        ("main.en.md", f"source: {missing}\n", f"- {listed} — pupils\n", [(3, "source", missing)]),
+        ("none.en.md", front, None, []),  # no sources list: nothing is asked for
+    ]
+    for name, head, sources, expected in cases:
+        body = "Text about schools.\n" + (f"\n## Sources\n\n{sources}" if sources else "")
+        path = tmp_path / name
+        path.write_text(f"---\ntitle: Schools\n{head}---\n{body}", "utf-8")
+        resource, problems = validate(read(SourceFile(name, path))[0], vocab)
+        assert resource is not None, name
+        warned = [p for p in problems if "is not in the sources list" in p.message]
+        assert [(p.line, p.field) for p in warned] == [(line, f) for line, f, _ in expected], name
+        for problem, (_, _, url) in zip(warned, expected, strict=True):
+            assert problem.severity == "warning" and f"- {url} — " in problem.message

@@ -21,6 +21,8 @@ from .vocabulary import Vocabulary, closest, language_codes
 UNDETERMINED = "und"
 # The address the hand-written templates in content/_templates give as their example source.
 TEMPLATE_SOURCE = "https://example.org/ORIGINAL-DOCUMENT"
+# Front-matter fields whose rows each name the page they come from, in a resource.
+SOURCED_ROWS = ("results", "funding")
 
 
 @dataclass
@@ -130,6 +132,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         **{name: values[name] for name in PRACTICE_FIELDS if name in values},
     )
     problems += _placeholders(doc, resource)
+    problems += unlisted_sources(doc, resource.sources, SOURCED_ROWS)
     if not (resource.text.strip() or resource.summary or resource.attachments):
         problems.append(
             Problem(
@@ -223,6 +226,44 @@ def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
                 doc.body_line,
                 "body",
                 f"{len(left)} place(s) from the template still to fill in: {shown}",
+                WARNING,
+            )
+        )
+    return found
+
+
+def unlisted_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]) -> list[Problem]:
+    """A warning for each web page the front matter names (`source`, or the `source` of a row in
+    one of `rows`) that the sources list below the text leaves out: that list is where readers
+    and reviewers look for what each page supports. A file with no sources list is not asked
+    for one."""
+    urls = {item["url"] for item in listed}
+    if not urls:
+        return []
+    named = [("source", None, doc.meta.get("source"))]
+    for name in rows:
+        value = doc.meta.get(name)
+        if isinstance(value, list):
+            named += [
+                (name, index, row.get("source"))
+                for index, row in enumerate(value)
+                if isinstance(row, dict)
+            ]
+    found, seen = [], set()
+    for name, index, url in named:
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            continue
+        url = url.strip()
+        if url in urls or url in seen:
+            continue
+        seen.add(url)
+        found.append(
+            Problem(
+                doc.relpath,
+                doc.line(name, index),
+                name,
+                f"{url} is not in the sources list below the text; add the line "
+                f"'- {url} — what this page supports'",
                 WARNING,
             )
         )
