@@ -358,3 +358,31 @@ def test_a_profile_row_whose_page_is_missing_from_its_sources_list_warns(content
         (_line_of(path, "example.org/b"), "milestones", "warning")
     ]
     assert "https://example.org/b is not in the sources list" in mine[0].message
+
+
+def test_a_profile_still_giving_the_templates_example_address_warns(content_copy):
+    from indexer.contract.validate import TEMPLATE_SOURCE
+
+    template = Path(__file__).parents[1] / "content" / "_templates" / "profile.md"
+    assert TEMPLATE_SOURCE in template.read_text("utf-8")
+    cases = {
+        "rowville": (
+            f'milestones:\n  - {{date: "2019-02", label: "Signed", source: "{TEMPLATE_SOURCE}"}}\n',
+            f"\n## Sources\n\n- {TEMPLATE_SOURCE} — agreement\n",
+        ),
+        "listville": ("", f"\n## Sources\n\n- {TEMPLATE_SOURCE} — what this page supports\n"),
+        "realville": ("", "\n## Sources\n\n- https://example.org/real — the census\n"),
+    }
+    for slug, (front, sources) in cases.items():
+        (content_copy / "cities" / f"{slug}.en.md").write_text(
+            f'---\ntitle: {slug.title()}\ncountry: "BG"\n{front}---\n\nText.\n{sources}', "utf-8"
+        )
+    _, problems = load(content_copy)
+    warned = {p.path: p for p in problems if "template's example address" in p.message}
+    assert set(warned) == {"cities/rowville.en.md", "cities/listville.en.md"}
+    row = warned["cities/rowville.en.md"]
+    assert (row.line, row.field, row.severity) == (
+        _line_of(content_copy / "cities" / "rowville.en.md", TEMPLATE_SOURCE),
+        "milestones",
+        "warning",
+    )

@@ -298,3 +298,22 @@ def test_a_page_the_front_matter_names_but_the_sources_list_leaves_out_warns(
         assert [(p.line, p.field) for p in warned] == [(line, f) for line, f, _ in expected], name
         for problem, (_, _, url) in zip(warned, expected, strict=True):
             assert problem.severity == "warning" and f"- {url} — " in problem.message
+
+
+def test_the_templates_example_source_in_a_result_row_warns_at_its_line(tmp_path, fixture_content):
+    from indexer.contract.validate import TEMPLATE_SOURCE, validate
+    from indexer.contract.vocabulary import load
+    from indexer.source.readers import SourceFile, read
+
+    vocab, _ = load(fixture_content)
+    path = tmp_path / "row.en.md"
+    path.write_text(
+        "---\ntitle: Rows\ntype: good-practice\nresults:\n"
+        f'  - {{value: 12, unit: "families housed", source: "{TEMPLATE_SOURCE}"}}\n'
+        "---\nText about housing.\n",
+        "utf-8",
+    )
+    resource, problems = validate(read(SourceFile("row.en.md", path))[0], vocab)
+    assert resource is not None
+    warned = [p for p in problems if "template's example address" in p.message]
+    assert [(p.line, p.field, p.severity) for p in warned] == [(5, "results", "warning")]

@@ -43,7 +43,7 @@ from .fields import (
     parse_url,
 )
 from .problems import WARNING, Problem
-from .validate import parse_fields, unlisted_sources
+from .validate import parse_fields, template_sources, unlisted_sources
 from .vocabulary import City, Vocabulary, closest, country_codes, language_codes
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -238,6 +238,7 @@ def read_profile(source: SourceFile, vocab: Vocabulary) -> tuple[Profile | None,
     html = to_html(doc.body)
     values["text"] = to_text(html)
     values["sources"] = listed_sources(html)
+    problems += template_sources(doc, values["sources"], SOURCED_ROWS)
     problems += unlisted_sources(doc, values["sources"], SOURCED_ROWS)
     return Profile(doc.relpath, slug, language, values, html), problems
 
@@ -322,7 +323,7 @@ def load_profiles(
 
 # What a cached profile holds; bump it when that changes. MARKUP_VERSION and SOURCES_VERSION are
 # part of the key too, so a change in how bodies are rendered or read parses every profile again.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def _stat_key(path: Path) -> tuple:

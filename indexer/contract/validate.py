@@ -132,6 +132,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         **{name: values[name] for name in PRACTICE_FIELDS if name in values},
     )
     problems += _placeholders(doc, resource)
+    problems += template_sources(doc, resource.sources, SOURCED_ROWS)
     problems += unlisted_sources(doc, resource.sources, SOURCED_ROWS)
     if not (resource.text.strip() or resource.summary or resource.attachments):
         problems.append(
@@ -205,18 +206,6 @@ def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
                 f"placeholder '{resource.title}'; write the resource's real title",
             )
         )
-    in_front = resource.source == TEMPLATE_SOURCE
-    if in_front or any(s["url"] == TEMPLATE_SOURCE for s in resource.sources):
-        found.append(
-            Problem(
-                doc.relpath,
-                doc.line("source") if in_front else doc.body_line,
-                "source",
-                f"is still the template's example address {TEMPLATE_SOURCE}; "
-                "give the page the facts come from",
-                WARNING,
-            )
-        )
     left = PLACEHOLDER.findall(f"{resource.summary}\n{doc.body}")
     if left:
         shown = ", ".join(f"[[{p[:40]}]]" for p in left[:3])
@@ -232,14 +221,9 @@ def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
     return found
 
 
-def unlisted_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]) -> list[Problem]:
-    """A warning for each web page the front matter names (`source`, or the `source` of a row in
-    one of `rows`) that the sources list below the text leaves out: that list is where readers
-    and reviewers look for what each page supports. A file with no sources list is not asked
-    for one."""
-    urls = {item["url"] for item in listed}
-    if not urls:
-        return []
+def _named_sources(doc: RawDocument, rows: tuple[str, ...]) -> list[tuple[str, int | None, str]]:
+    """Each web address the front matter names, as (field, row index or None, address): the
+    `source` field and the `source` of every row in one of `rows`."""
     named = [("source", None, doc.meta.get("source"))]
     for name in rows:
         value = doc.meta.get(name)
@@ -249,11 +233,39 @@ def unlisted_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]
                 for index, row in enumerate(value)
                 if isinstance(row, dict)
             ]
+    return [
+        (name, index, url.strip())
+        for name, index, url in named
+        if isinstance(url, str) and url.strip().startswith(("http://", "https://"))
+    ]
+
+
+def template_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]) -> list[Problem]:
+    """A warning when the templates' example address is still given as a source, in the front
+    matter (`source`, or a row's) or in the sources list below the text: one per file, at the
+    first place it is found."""
+    message = (
+        f"is still the template's example address {TEMPLATE_SOURCE}; "
+        "give the page the facts come from"
+    )
+    for name, index, url in _named_sources(doc, rows):
+        if url == TEMPLATE_SOURCE:
+            return [Problem(doc.relpath, doc.line(name, index), name, message, WARNING)]
+    if any(item["url"] == TEMPLATE_SOURCE for item in listed):
+        return [Problem(doc.relpath, doc.body_line, "source", message, WARNING)]
+    return []
+
+
+def unlisted_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]) -> list[Problem]:
+    """A warning for each web page the front matter names (`source`, or the `source` of a row in
+    one of `rows`) that the sources list below the text leaves out: that list is where readers
+    and reviewers look for what each page supports. A file with no sources list is not asked
+    for one."""
+    urls = {item["url"] for item in listed}
+    if not urls:
+        return []
     found, seen = [], set()
-    for name, index, url in named:
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            continue
-        url = url.strip()
+    for name, index, url in _named_sources(doc, rows):
         if url in urls or url in seen:
             continue
         seen.add(url)
