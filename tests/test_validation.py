@@ -286,6 +286,12 @@ def test_a_page_the_front_matter_names_but_the_sources_list_leaves_out_warns(
         ("all.en.md", front, f"- {listed} — pupils\n- {missing} — flats\n", []),
         ("row.en.md", front, f"- {listed} — pupils\n", [(6, "results", missing)]),
         ("main.en.md", f"source: {missing}\n", f"- {listed} — pupils\n", [(3, "source", missing)]),
+        (
+            "evidence.en.md",
+            f'type: good-practice\nevidence: {{level: promising, source: "{missing}"}}\n',
+            f"- {listed} — pupils\n",
+            [(4, "evidence", missing)],
+        ),
         ("none.en.md", front, None, []),  # no sources list: nothing is asked for
     ]
     for name, head, sources, expected in cases:

@@ -223,8 +223,11 @@ def _placeholders(doc: RawDocument, resource: Resource) -> list[Problem]:
 
 def _named_sources(doc: RawDocument, rows: tuple[str, ...]) -> list[tuple[str, int | None, str]]:
     """Each web address the front matter names, as (field, row index or None, address): the
-    `source` field and the `source` of every row in one of `rows`."""
+    `source` field, the `source` of the evidence level and that of every row in one of `rows`."""
     named = [("source", None, doc.meta.get("source"))]
+    evidence = doc.meta.get("evidence")
+    if isinstance(evidence, dict):
+        named.append(("evidence", None, evidence.get("source")))
     for name in rows:
         value = doc.meta.get(name)
         if isinstance(value, list):
