@@ -43,7 +43,7 @@ from .fields import (
     parse_url,
 )
 from .problems import WARNING, Problem
-from .validate import parse_fields, template_sources, unlisted_sources
+from .validate import parse_fields, source_problems
 from .vocabulary import City, Vocabulary, closest, country_codes, language_codes
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -238,8 +238,7 @@ def read_profile(source: SourceFile, vocab: Vocabulary) -> tuple[Profile | None,
     html = to_html(doc.body)
     values["text"] = to_text(html)
     values["sources"] = listed_sources(html)
-    problems += template_sources(doc, values["sources"], SOURCED_ROWS)
-    problems += unlisted_sources(doc, values["sources"], SOURCED_ROWS)
+    problems += source_problems(doc, values["sources"], SOURCED_ROWS)
     return Profile(doc.relpath, slug, language, values, html), problems
 
 

@@ -132,8 +132,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         **{name: values[name] for name in PRACTICE_FIELDS if name in values},
     )
     problems += _placeholders(doc, resource)
-    problems += template_sources(doc, resource.sources, SOURCED_ROWS)
-    problems += unlisted_sources(doc, resource.sources, SOURCED_ROWS)
+    problems += source_problems(doc, resource.sources, SOURCED_ROWS)
     if not (resource.text.strip() or resource.summary or resource.attachments):
         problems.append(
             Problem(
@@ -243,15 +242,23 @@ def _named_sources(doc: RawDocument, rows: tuple[str, ...]) -> list[tuple[str, i
     ]
 
 
-def template_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]) -> list[Problem]:
+def source_problems(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]) -> list[Problem]:
+    """The warnings about the pages a file names as its sources (`listed`: the list below the
+    text; `rows`: the front-matter fields whose rows each name a page): the templates' example
+    address left in, and pages the front matter names that the list leaves out."""
+    named = _named_sources(doc, rows)
+    return _template_source(doc, named, listed) + _unlisted_sources(doc, named, listed)
+
+
+def _template_source(doc: RawDocument, named: list, listed: list[dict]) -> list[Problem]:
     """A warning when the templates' example address is still given as a source, in the front
-    matter (`source`, or a row's) or in the sources list below the text: one per file, at the
-    first place it is found."""
+    matter (`source`, the evidence level's, or a row's) or in the sources list below the text:
+    one per file, at the first place it is found."""
     message = (
         f"is still the template's example address {TEMPLATE_SOURCE}; "
         "give the page the facts come from"
     )
-    for name, index, url in _named_sources(doc, rows):
+    for name, index, url in named:
         if url == TEMPLATE_SOURCE:
             return [Problem(doc.relpath, doc.line(name, index), name, message, WARNING)]
     if any(item["url"] == TEMPLATE_SOURCE for item in listed):
@@ -259,16 +266,16 @@ def template_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]
     return []
 
 
-def unlisted_sources(doc: RawDocument, listed: list[dict], rows: tuple[str, ...]) -> list[Problem]:
-    """A warning for each web page the front matter names (`source`, or the `source` of a row in
-    one of `rows`) that the sources list below the text leaves out: that list is where readers
-    and reviewers look for what each page supports. A file with no sources list is not asked
-    for one."""
+def _unlisted_sources(doc: RawDocument, named: list, listed: list[dict]) -> list[Problem]:
+    """A warning for each web page the front matter names (`source`, the evidence level's, or
+    the `source` of a row) that the sources list below the text leaves out: that list is where
+    readers and reviewers look for what each page supports. A file with no sources list is not
+    asked for one."""
     urls = {item["url"] for item in listed}
     if not urls:
         return []
     found, seen = [], set()
-    for name, index, url in _named_sources(doc, rows):
+    for name, index, url in named:
         if url in urls or url in seen:
             continue
         seen.add(url)
