@@ -1,9 +1,11 @@
-"""The sources a body lists: read from its list items, offered by the API beside the text."""
+"""The sources a body lists: read from its list items, offered by the API beside the text, and
+left out of what a search matches."""
 
 from __future__ import annotations
 
 from indexer.source.markup import to_html
-from indexer.source.sourcelist import listed_sources
+from indexer.source.markup import to_text
+from indexer.source.sourcelist import listed_sources, without_sources
 
 
 def sources(body: str) -> list[dict]:
@@ -90,3 +92,34 @@ def test_the_api_gives_the_sources_and_the_page_links_them(client):
     assert client.get("/api/documents/good/housing-karvina?language=cs").get_json()["sources"] == []
     html = client.get("/en/resources/good/housing-karvina?language=en").get_data(as_text=True)
     assert '<a href="https://example.org/karvina/results"' in html
+
+
+def test_the_indexed_text_leaves_out_the_source_lines_and_keeps_the_rest():
+    body = (
+        "The plan was adopted.\n\n- a point of the plan\n- [a practice](/en/resources/x)\n\n"
+        "## Sources\n\n"
+        '- https://example.org/a — Antonovo figures — found with: "Antonovo 5938"\n'
+        "- A document held by the library, not online\n"
+        "- mailto:someone@example.org — not a web page\n"
+    )
+    text = to_text(without_sources(to_html(body)))
+    assert "Antonovo" not in text and "example.org/a" not in text
+    for kept in ("The plan was adopted.", "a point of the plan", "a practice",
+                 "A document held by the library", "mailto:someone@example.org"):
+        assert kept in text
+    assert to_text(without_sources(to_html("No list here."))) == "No list here."
+
+
+def test_a_word_only_in_a_source_note_does_not_find_the_record(client):
+    def found(q):
+        data = client.get("/api/search", query_string={"q": q, "language": "en"}).get_json()
+        return [r["id"] for r in data["results"]]
+
+    # "rehoused" is only in a note of the sources list; the note stays in the API's sources
+    assert "good/housing-karvina" not in found("rehoused")
+    assert client.get("/api/documents/good/housing-karvina?language=en").get_json()["sources"][1][
+        "supports"
+    ] == "families rehoused in 2012"
+    # the record's own text, and a list item that is not a link to a web page, still match
+    assert "good/housing-karvina" in found("priority")
+    assert "good/housing-karvina" in found("minutes")

@@ -31,7 +31,7 @@ from ..source.readers import (
     read,
     split_language_suffix,
 )
-from ..source.sourcelist import SOURCES_VERSION, listed_sources
+from ..source.sourcelist import SOURCES_VERSION, listed_sources, without_sources
 from . import structured, vocabulary
 from .fields import (
     PLACEHOLDER,
@@ -236,7 +236,7 @@ def read_profile(source: SourceFile, vocab: Vocabulary) -> tuple[Profile | None,
     if any(p.is_error for p in problems):
         return None, problems
     html = to_html(doc.body)
-    values["text"] = to_text(html)
+    values["text"] = to_text(without_sources(html))
     values["sources"] = listed_sources(html)
     problems += source_problems(doc, values["sources"], SOURCED_ROWS)
     return Profile(doc.relpath, slug, language, values, html), problems

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..language import langid
 from ..source.markup import to_html, to_text
 from ..source.readers import RawDocument, split_language_suffix
-from ..source.sourcelist import listed_sources
+from ..source.sourcelist import listed_sources, without_sources
 from .fields import FIELDS, PLACEHOLDER, PRACTICE_FIELDS
 from .problems import WARNING, Problem
 from .vocabulary import Vocabulary, closest, language_codes
@@ -113,7 +113,7 @@ def validate(doc: RawDocument, vocab: Vocabulary) -> tuple[Resource | None, list
         title=values["title"],
         summary=values.get("summary") or "",
         html=html,
-        text=to_text(html),
+        text=to_text(without_sources(html)),
         type=values.get("type"),
         projects=values.get("project") or [],
         cities=values.get("cities") or [],

@@ -9,6 +9,10 @@ heading; any list is read, so a heading in a language the library does not know 
 them. Items that do not begin with a link (a document held by the library, a book) are left to
 the body. Bump SOURCES_VERSION when what this reads changes (it is part of the index's
 fingerprint and of the profile cache's key, so both are read again).
+
+The same items are what `without_sources` takes out of the body before it is indexed: a source
+line's note (and the words a reviewer noted to bring its page up) describe another page, and
+would otherwise make the record match searches about other towns and topics.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import re
 
 from .markup import to_text
 
-SOURCES_VERSION = "1"
+SOURCES_VERSION = "2"
 # A list item whose first content is a link; the rest runs to the item's end, a nested list or
 # the end of its first paragraph. The sanitiser writes attributes quoted and well-formed.
 _ITEM = re.compile(
@@ -47,3 +51,16 @@ def listed_sources(safe_html: str) -> list[dict]:
         if len(found) == MAX_SOURCES:
             break
     return found
+
+
+def without_sources(safe_html: str) -> str:
+    """The body without the source lines `listed_sources` reads (each link to a web page that
+    opens a list item, with its note): what a search should match is the record's own text."""
+    if "<li>" not in safe_html:
+        return safe_html
+
+    def drop(item: re.Match) -> str:
+        url = html.unescape(item.group("href"))
+        return "<li>" if url.lower().startswith(("http://", "https://")) else item.group(0)
+
+    return _ITEM.sub(drop, safe_html)
