@@ -254,7 +254,9 @@ def source_problems(doc: RawDocument, listed: list[dict], rows: tuple[str, ...])
     return _template_source(doc, named, listed) + _unlisted_sources(doc, named, listed)
 
 
-def _template_source(doc: RawDocument, named: list[NamedSource], listed: list[dict]) -> list[Problem]:
+def _template_source(
+    doc: RawDocument, named: list[NamedSource], listed: list[dict]
+) -> list[Problem]:
     """A warning when the templates' example address is still given as a source, in the front
     matter (`source`, the evidence level's, or a row's) or in the sources list below the text:
     one per file, at the first place it is found."""
@@ -270,7 +272,9 @@ def _template_source(doc: RawDocument, named: list[NamedSource], listed: list[di
     return []
 
 
-def _unlisted_sources(doc: RawDocument, named: list[NamedSource], listed: list[dict]) -> list[Problem]:
+def _unlisted_sources(
+    doc: RawDocument, named: list[NamedSource], listed: list[dict]
+) -> list[Problem]:
     """A warning for each web page the front matter names (`source`, the evidence level's, or
     the `source` of a row) that the sources list below the text leaves out: that list is where
     readers and reviewers look for what each page supports. A file with no sources list is not
