@@ -176,7 +176,10 @@ def _schemas() -> dict:
             "project": {**_nullable("string"),
                         "description": "the first of `projects`, as search results give it"},
             "html": {"type": "string", "description": "sanitised HTML of the body"},
-            "text": {"type": "string"}, "source": {"type": "string"},
+            "text": {"type": "string",
+                     "description": "plain text of the body as searched: without the source lines, "
+                                    "which `sources` gives"},
+            "source": {"type": "string"},
             "publisher": {"type": "string"}, "path": {"type": "string"},
             "accessed": {"type": "string",
                          "description": "when the source was read (YYYY-MM-DD), or empty"},
