@@ -33,6 +33,12 @@ _LEAD = re.compile(r"^[\s—–:-]+")
 MAX_SOURCES = 200
 
 
+def _web_address(item: re.Match) -> str | None:
+    """The address of a list item `_ITEM` matched, when it is a link to a web page."""
+    url = html.unescape(item.group("href"))
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
 def listed_sources(safe_html: str) -> list[dict]:
     """[{url, supports}] in the order the body lists them, each address once."""
     found: list[dict] = []
@@ -40,8 +46,8 @@ def listed_sources(safe_html: str) -> list[dict]:
     if "<li>" not in safe_html:
         return found
     for item in _ITEM.finditer(safe_html):
-        url = html.unescape(item.group("href"))
-        if not url.lower().startswith(("http://", "https://")) or url in seen:
+        url = _web_address(item)
+        if url is None or url in seen:
             continue
         supports = _LEAD.sub("", to_text(item.group("rest"))).strip()
         if not any(character.isalnum() for character in supports):
@@ -60,7 +66,6 @@ def without_sources(safe_html: str) -> str:
         return safe_html
 
     def drop(item: re.Match) -> str:
-        url = html.unescape(item.group("href"))
-        return "<li>" if url.lower().startswith(("http://", "https://")) else item.group(0)
+        return item.group(0) if _web_address(item) is None else "<li>"
 
     return _ITEM.sub(drop, safe_html)
